@@ -1,0 +1,1 @@
+"""api package (see docs/model.md and the README)."""

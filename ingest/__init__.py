@@ -1,0 +1,1 @@
+"""ingest package (see docs/model.md and the README)."""

@@ -1,0 +1,1 @@
+"""queries package (see docs/model.md and the README)."""

@@ -1,0 +1,1 @@
+"""shapes package (see docs/model.md and the README)."""
