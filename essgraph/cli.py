@@ -1,5 +1,339 @@
-"""The `essgraph` command (placeholder until the verbs land in this session)."""
+"""The ``essgraph`` command: load, validate, query, export and inspect the knowledge graph.
+
+Every failure a person can cause (a bad file, a bad setting, a store that cannot open) ends
+with one clear line in French and English and exit code 2, before anything is written.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
-app = typer.Typer()
+from essgraph import bootstrap, results
+from essgraph.settings import Settings, SettingsError, load_settings
+from shapes import validate as shacl_validate
+from store import QuerySyntaxError, SelectResult, Store, StoreError
+from store.factory import open_store
+from store.rdf_files import read_rdf_file
+from store.sparql_text import query_form
+
+app = typer.Typer(
+    name="essgraph",
+    help="essgraph : graphe de connaissances des politiques locales d'ESS / "
+    "knowledge graph of local social and solidarity economy policies.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+EXIT_INVALID = 1  # the data does not conform to the shapes
+EXIT_USAGE = 2  # bad input, bad settings, store unavailable: nothing was written
+
+
+def fail(message_fr: str, message_en: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print one line in both languages and stop."""
+    err.print(
+        f"[bold red]Erreur :[/] {message_fr} [dim]|[/] [bold red]Error:[/] {message_en}",
+        highlight=False,
+    )
+    raise typer.Exit(code)
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    settings: Settings = ctx.obj
+    return settings
+
+
+@contextmanager
+def opened_store(settings: Settings) -> Iterator[Store]:
+    """Open the configured store; turn every store failure into one clear line."""
+    try:
+        store = open_store(
+            settings.store, settings.base_uri, settings.data_dir, settings.update_url
+        )
+    except StoreError as exc:
+        fail(exc.message_fr, exc.message_en)
+    try:
+        yield store
+    except StoreError as exc:
+        fail(exc.message_fr, exc.message_en)
+    finally:
+        store.close()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    store: Annotated[
+        str | None,
+        typer.Option(help="embedded | memory | URL d'un point d'accès SPARQL (ESSGRAPH_STORE)."),
+    ] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Dossier du magasin embarqué (ESSGRAPH_DATA_DIR).")
+    ] = None,
+    base_uri: Annotated[
+        str | None, typer.Option(help="Base des IRI des instances (ESSGRAPH_BASE_URI).")
+    ] = None,
+    lang: Annotated[str | None, typer.Option(help="Langue des messages : fr | en.")] = None,
+) -> None:
+    """essgraph : graphe de connaissances de l'ESS / ESS knowledge graph."""
+    try:
+        ctx.obj = load_settings(store=store, data_dir=data_dir, base_uri=base_uri, lang=lang)
+    except SettingsError as exc:
+        fail(exc.message_fr, exc.message_en)
+
+
+def _print_stats(store: Store) -> None:
+    sizes = store.graph_sizes()
+    out.print(f"base : {store.base}", highlight=False)
+    table = Table(title="Graphes nommés / named graphs")
+    table.add_column("graphe / graph", overflow="fold")
+    table.add_column("triplets / triples", justify="right")
+    table.add_column("public", justify="center")
+    for info in sizes:
+        table.add_row(
+            str(info.iri).removeprefix(store.base),
+            f"{info.triples:,}".replace(",", "\u202f"),
+            "✓" if store.is_public(info.iri) else "",
+        )
+    out.print(table)
+    counts = store.select(
+        """
+        PREFIX ess: <https://w3id.org/essgraph/ontology#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
+          VALUES ?class { ess:Collectivity ess:EssPolicy ess:Practice ess:Partner
+                          ess:SurveyResponse skos:Concept skos:ConceptScheme }
+          ?s a ?class
+        } GROUP BY ?class ORDER BY ?class
+        """
+    )
+    out.print(results.select_table(counts, title="Ressources par classe / resources per class"))
+    out.print(f"version des données / data version: {store.data_version()}", highlight=False)
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Charge l'ontologie et les thésaurus / load the ontology and the thesauri."""
+    with opened_store(settings_of(ctx)) as store:
+        sizes = bootstrap.load_vocabularies(store)
+        for name, n in sizes.items():
+            out.print(f"graph/{name}: {n} triplets / triples", highlight=False)
+
+
+@app.command()
+def demo(ctx: typer.Context) -> None:
+    """Charge vocabulaires et démo, puis résume / load vocabularies and demo, then summarise."""
+    settings = settings_of(ctx)
+    graph = bootstrap.demo_graph(settings.base_uri)
+    report = shacl_validate(graph, base=settings.base_uri)
+    if not report.conforms:
+        err.print(report.to_text(settings.lang))
+        fail(
+            "les données de démonstration ne sont pas conformes",
+            "the demo data does not conform",
+            EXIT_INVALID,
+        )
+    with opened_store(settings) as store:
+        bootstrap.load_vocabularies(store)
+        store.replace_graph(store.graph_iri(f"source/{bootstrap.DEMO_SOURCE}"), graph)
+        where = (
+            settings.store if settings.store != "embedded" else f"{settings.data_dir / 'oxigraph'}"
+        )
+        out.print(f"[bold]essgraph[/] — magasin / store: {where}", highlight=False)
+        _print_stats(store)
+
+
+def _graph_name_for(path: Path, explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    stem = "".join(c if c.isalnum() or c in "-_." else "-" for c in path.stem.lower())
+    return f"source/{stem}"
+
+
+@app.command()
+def load(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Turtle, TriG, N-Triples, N-Quads, JSON-LD.")],
+    graph: Annotated[
+        str | None,
+        typer.Option(
+            help="Nom du graphe (ex. source/ville-x) ; par défaut source/<nom du fichier>."
+        ),
+    ] = None,
+    no_validate: Annotated[
+        bool, typer.Option("--no-validate", help="Ne pas valider / skip SHACL.")
+    ] = False,
+) -> None:
+    """Charge des fichiers RDF dans leur graphe nommé / load RDF files into named graphs.
+
+    Tous les fichiers sont lus et validés avant toute écriture / every file is read and
+    validated before anything is written.
+    """
+    settings = settings_of(ctx)
+    if graph and len(files) > 1:
+        fail("--graph ne vaut que pour un seul fichier", "--graph applies to one file only")
+    if graph and (graph.startswith("system") or not graph.strip("/")):
+        fail(
+            f"nom de graphe réservé ou vide : {graph!r}", f"reserved or empty graph name: {graph!r}"
+        )
+    parsed = []
+    for path in files:
+        try:
+            data = read_rdf_file(path, settings.base_uri)
+        except StoreError as exc:
+            fail(exc.message_fr, exc.message_en)
+        if not no_validate:
+            report = shacl_validate(data, base=settings.base_uri)
+            if not report.conforms:
+                err.print(report.to_text(settings.lang))
+                fail(
+                    f"{path} n'est pas conforme : rien n'a été écrit",
+                    f"{path} does not conform: nothing was written",
+                    EXIT_INVALID,
+                )
+        parsed.append((_graph_name_for(path, graph), path, data))
+    with opened_store(settings) as store:
+        for name, path, data in parsed:
+            store.replace_graph(store.graph_iri(name), data)
+            out.print(
+                f"{path} → {store.graph_iri(name)} ({len(data)} triplets / triples)",
+                highlight=False,
+            )
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Fichier RDF à valider / RDF file to validate.")],
+    output_format: Annotated[str, typer.Option("--format", help="text | json | turtle")] = "text",
+) -> None:
+    """Valide un fichier contre les formes SHACL / validate a file against the SHACL shapes.
+
+    Code de sortie 1 s'il y a des violations / exit code 1 on violations.
+    """
+    settings = settings_of(ctx)
+    if output_format not in ("text", "json", "turtle"):
+        fail(f"format inconnu : {output_format}", f"unknown format: {output_format}")
+    try:
+        data = read_rdf_file(file, settings.base_uri)
+    except StoreError as exc:
+        fail(exc.message_fr, exc.message_en)
+    report = shacl_validate(data, base=settings.base_uri)
+    if output_format == "json":
+        sys.stdout.write(report.to_json() + "\n")
+    elif output_format == "turtle":
+        sys.stdout.write(report.to_turtle())
+    else:
+        out.print(report.to_text(settings.lang), highlight=False)
+    if not report.conforms:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def query(
+    ctx: typer.Context,
+    source: Annotated[
+        str,
+        typer.Argument(help="Fichier .rq, ou - pour l'entrée standard / .rq file or - for stdin."),
+    ],
+    output_format: Annotated[
+        str, typer.Option("--format", help="table | csv | tsv | json")
+    ] = "table",
+) -> None:
+    """Exécute une requête SPARQL sur le graphe public / run a SPARQL query on the public graph."""
+    settings = settings_of(ctx)
+    if output_format not in ("table", "csv", "tsv", "json"):
+        fail(f"format inconnu : {output_format}", f"unknown format: {output_format}")
+    if source == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"{source} : lecture impossible ({exc})", f"{source}: cannot read ({exc})")
+    if not text.strip():
+        fail(f"{source} : requête vide", f"{source}: empty query")
+    form = query_form(text)
+    with opened_store(settings) as store:
+        try:
+            if form == "SELECT":
+                answer: SelectResult = store.select(text)
+                if output_format == "table":
+                    out.print(results.select_table(answer))
+                    out.print(f"{len(answer)} ligne(s) / row(s)", highlight=False)
+                else:
+                    render = {
+                        "csv": results.select_csv,
+                        "tsv": results.select_tsv,
+                        "json": results.select_json,
+                    }
+                    sys.stdout.write(render[output_format](answer))
+            elif form == "ASK":
+                sys.stdout.write(results.ask_text(store.ask(text), output_format) + "\n")  # type: ignore[arg-type]
+            elif form in ("CONSTRUCT", "DESCRIBE"):
+                sys.stdout.write(results.graph_text(store.construct(text)))
+            else:
+                fail(
+                    "seules les requêtes SELECT, ASK, CONSTRUCT et DESCRIBE sont acceptées",
+                    "only SELECT, ASK, CONSTRUCT and DESCRIBE queries are accepted",
+                )
+        except QuerySyntaxError as exc:
+            fail(f"{source} : {exc.message_fr}", f"{source}: {exc.message_en}")
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    output_format: Annotated[str, typer.Option("--format", help="nq | trig")] = "nq",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Fichier (défaut : sortie standard).")
+    ] = None,
+    include_private: Annotated[
+        bool, typer.Option("--all", help="Inclure les graphes non publics (staging, system).")
+    ] = False,
+) -> None:
+    """Exporte les graphes publics (N-Quads, TriG) / export the public graphs."""
+    settings = settings_of(ctx)
+    if output_format not in ("nq", "trig"):
+        fail(
+            f"format inconnu : {output_format} (nq | trig)",
+            f"unknown format: {output_format} (nq | trig)",
+        )
+    with opened_store(settings) as store:
+        if output is None:
+            store.export(sys.stdout.buffer, output_format, public_only=not include_private)  # type: ignore[arg-type]
+            sys.stdout.buffer.flush()
+            return
+        partial = output.with_name(output.name + ".part")
+        try:
+            with partial.open("wb") as handle:
+                store.export(handle, output_format, public_only=not include_private)  # type: ignore[arg-type]
+            partial.replace(output)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            fail(
+                f"{output} : écriture impossible ({exc.strerror})",
+                f"{output}: cannot write ({exc.strerror})",
+            )
+        err.print(f"{output} écrit / written", highlight=False)
+
+
+@app.command()
+def stats(ctx: typer.Context) -> None:
+    """Résume le contenu du magasin / summarise the store's content."""
+    with opened_store(settings_of(ctx)) as store:
+        _print_stats(store)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -19,6 +19,9 @@ ESS = Namespace("https://w3id.org/essgraph/ontology#")
 ONTOLOGY_IRI = "https://w3id.org/essgraph/ontology"
 #: Default deployment base for instance IRIs (`{BASE}id/{kind}/{key}`).
 DEFAULT_BASE = "https://w3id.org/essgraph/"
+#: Version of the published JSON-LD context (`context.jsonld`): served as
+#: `/context.jsonld?v={CONTEXT_VERSION}` so clients may cache it; bump on any term change.
+CONTEXT_VERSION = "0.1.0"
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
@@ -43,6 +46,7 @@ PREFIXES: dict[str, str] = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "sh": "http://www.w3.org/ns/shacl#",
+    "shp": "https://w3id.org/essgraph/shapes#",
     "igeo": str(IGEO),
     "essglobal": str(ESSGLOBAL),
     "wd": str(WD),

@@ -1,7 +1,7 @@
 """Quad stores behind one interface: embedded Oxigraph (default) or a remote SPARQL endpoint."""
 
 from .base import Bindings, ExportFormat, GraphInfo, SelectResult, Store, Term
-from .errors import QuerySyntaxError, StoreError, StoreUnavailable
+from .errors import QuerySyntaxError, StoreError, StoreUnavailable, WrongQueryForm
 
 __all__ = [
     "Bindings",
@@ -13,4 +13,5 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "Term",
+    "WrongQueryForm",
 ]

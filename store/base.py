@@ -101,7 +101,11 @@ class Store(abc.ABC):
         *,
         default_graph: Iterable[URIRef] | None = None,
     ) -> SelectResult:
-        """Run a SELECT query; ``bindings`` bind variables (without ``?``) to RDF terms."""
+        """Run a SELECT query; ``bindings`` bind variables (without ``?``) to RDF terms.
+
+        Every backend binds them the same way: a ``VALUES`` block of escaped terms at the start
+        of the top-level WHERE group (IRIs and literals; a blank node cannot be bound).
+        """
 
     @abc.abstractmethod
     def ask(

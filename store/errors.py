@@ -26,3 +26,9 @@ class StoreUnavailable(StoreError):
     """The store cannot be opened or reached."""
 
     code = "store-unavailable"
+
+
+class WrongQueryForm(StoreError):
+    """The query is valid but of another form than the call expects (ASK sent to select…)."""
+
+    code = "query-form"

@@ -1,0 +1,103 @@
+"""Settings from the environment (prefix ``ESSGRAPH_``) and flags; nothing is read at import."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ontology import DEFAULT_BASE
+
+Lang = Literal["fr", "en"]
+
+_MUST_BE_HTTP = "must be an http(s) IRI"
+_MUST_END_WITH_SLASH = "must end with '/'"
+_NO_QUERY = "must not have a query or fragment"
+_STORE_KIND = "expected 'embedded', 'memory' or the http(s) URL of a SPARQL endpoint"
+#: French for the validators' messages (pydantic's own messages stay in English).
+_FRENCH = {
+    _MUST_BE_HTTP: "doit être une IRI http(s)",
+    _MUST_END_WITH_SLASH: "doit se terminer par « / »",
+    _NO_QUERY: "ne doit avoir ni requête ni fragment",
+    _STORE_KIND: "attendu « embedded », « memory » ou l'URL http(s) d'un point d'accès SPARQL",
+}
+
+
+class SettingsError(Exception):
+    """Settings that cannot work; carries one French and one English line."""
+
+    def __init__(self, message_fr: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_fr = message_fr
+        self.message_en = message_en
+
+
+class Settings(BaseSettings):
+    """Deployment settings. Environment: ``ESSGRAPH_DATA_DIR``, ``ESSGRAPH_BASE_URI``…"""
+
+    model_config = SettingsConfigDict(env_prefix="ESSGRAPH_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("var"), description="Folder of the embedded store and generated files."
+    )
+    base_uri: str = Field(
+        default=DEFAULT_BASE, description="Base of instance IRIs: {BASE}id/{kind}/{key}."
+    )
+    store: str = Field(
+        default="embedded",
+        description="'embedded' (Oxigraph on disk in DATA_DIR), 'memory', or the URL of a "
+        "remote SPARQL 1.1 query endpoint.",
+    )
+    update_url: str | None = Field(
+        default=None, description="SPARQL Update URL of a remote store (default: derived)."
+    )
+    lang: Lang = Field(default="fr", description="Language of messages: fr or en.")
+
+    @field_validator("base_uri")
+    @classmethod
+    def _base_is_http_and_ends_with_slash(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(_MUST_BE_HTTP)
+        if not value.endswith("/"):
+            raise ValueError(_MUST_END_WITH_SLASH)
+        if parts.query or parts.fragment:
+            raise ValueError(_NO_QUERY)
+        return value
+
+    @field_validator("store")
+    @classmethod
+    def _store_kind(cls, value: str) -> str:
+        if value in ("embedded", "memory"):
+            return value
+        parts = urlsplit(value)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return value
+        raise ValueError(_STORE_KIND)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment, then ``overrides`` (flags); errors made readable."""
+    try:
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        return Settings(**clean)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "?"
+        env = f"ESSGRAPH_{field.upper()}"
+        detail = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(
+            f"réglage {env} invalide : {_FRENCH.get(detail, detail)} "
+            f"(valeur : {first.get('input')!r})",
+            f"invalid setting {env}: {detail} (value: {first.get('input')!r})",
+        ) from exc
+
+
+@cache
+def get_settings() -> Settings:
+    """The process-wide settings (cached; a FastAPI dependency later)."""
+    return load_settings()

@@ -1,0 +1,311 @@
+"""The remote backend: any SPARQL 1.1 endpoint, queried over the SPARQL protocol.
+
+Queries go through SPARQLWrapper (JSON results, Turtle graphs); writes are single SPARQL
+Update requests posted with httpx, built by the same code as the embedded backend so both
+make the same atomicity promise (held by engines that run one request as one transaction,
+as Oxigraph does).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import urllib.error
+import uuid
+import warnings
+from collections.abc import Iterable
+from typing import IO, Any
+
+import httpx
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
+from rdflib import Literal as RDFLiteral
+from rdflib.namespace import XSD
+from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+from . import sparql_text
+from .base import Bindings, ExportFormat, GraphInfo, SelectResult, Store, Term
+from .embedded import EXPORT_FORMATS
+from .errors import QuerySyntaxError, StoreError, StoreUnavailable
+from .terms import to_oxigraph
+
+_PLAIN_DATATYPES = {str(XSD.string), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+
+
+def default_update_url(query_url: str) -> str:
+    """Oxigraph and Fuseki serve updates next to queries: ``…/query`` → ``…/update``."""
+    if query_url.endswith("/query"):
+        return query_url[: -len("query")] + "update"
+    return query_url
+
+
+class RemoteStore(Store):
+    """A SPARQL endpoint; the public default graph is set with protocol dataset parameters."""
+
+    def __init__(
+        self, base: str, query_url: str, update_url: str | None = None, timeout: float = 30.0
+    ) -> None:
+        super().__init__(base)
+        self.query_url = query_url
+        self.update_url = update_url or default_update_url(query_url)
+        self.timeout = timeout
+        self._http = httpx.Client(timeout=timeout)
+
+    # -- writes -------------------------------------------------------------------------
+    def replace_graph(self, graph: URIRef, data: Graph) -> None:
+        self._check_writable(graph)
+        update = sparql_text.replace_graph_update(
+            graph, sparql_text.ntriples(data), self.system_graph, uuid.uuid4().hex
+        )
+        self._update(update)
+
+    def drop_graph(self, graph: URIRef) -> bool:
+        self._check_writable(graph)
+        if graph not in self.named_graphs():
+            return False
+        self._update(sparql_text.drop_graph_update(graph, self.system_graph, uuid.uuid4().hex))
+        return True
+
+    def _check_writable(self, graph: URIRef) -> None:
+        if not isinstance(graph, URIRef) or graph == self.system_graph:
+            raise StoreError(
+                f"Graphe non modifiable : {graph}",
+                f"Graph cannot be written: {graph}",
+                code="reserved-graph",
+            )
+
+    def _update(self, update: str) -> None:
+        try:
+            response = self._http.post(
+                self.update_url,
+                content=update.encode("utf-8"),
+                headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+            )
+        except httpx.TransportError as exc:
+            raise self._unavailable(self.update_url, exc) from exc
+        if response.status_code >= 400:
+            detail = response.text.strip()[:500]
+            raise StoreError(
+                f"Écriture refusée par {self.update_url} ({response.status_code}) : {detail}",
+                f"Write refused by {self.update_url} ({response.status_code}): {detail}",
+                code="write-failed",
+            )
+
+    # -- reads --------------------------------------------------------------------------
+    def named_graphs(self) -> list[URIRef]:
+        rows = self._select_json(sparql_text.NAMED_GRAPHS_QUERY, "SELECT", None)
+        return sorted(t for row in rows for t in [row.get("g")] if isinstance(t, URIRef))
+
+    def graph_sizes(self) -> list[GraphInfo]:
+        sizes = dict.fromkeys(self.named_graphs(), 0)
+        for row in self._select_json(sparql_text.GRAPH_SIZES_QUERY, "SELECT", None):
+            graph, count = row.get("g"), row.get("n")
+            if isinstance(graph, URIRef) and count is not None:
+                sizes[graph] = int(count)
+        return [GraphInfo(g, n) for g, n in sorted(sizes.items())]
+
+    def select(
+        self,
+        query: str,
+        bindings: Bindings | None = None,
+        *,
+        default_graph: Iterable[URIRef] | None = None,
+    ) -> SelectResult:
+        sparql_text.expect_form(query, "SELECT")
+        text = sparql_text.bind_values(query, bindings)
+        raw = self._run(text, "SELECT", self._dataset(default_graph))
+        if "results" not in raw:
+            raise StoreError(
+                "Réponse inattendue du point d'accès.",
+                "Unexpected answer from the endpoint.",
+                code="query-failed",
+            )
+        variables = list(raw.get("head", {}).get("vars", []))
+        rows = [
+            {name: _term(value) for name, value in solution.items()}
+            for solution in raw["results"]["bindings"]
+        ]
+        return SelectResult(variables, rows)
+
+    def ask(
+        self,
+        query: str,
+        bindings: Bindings | None = None,
+        *,
+        default_graph: Iterable[URIRef] | None = None,
+    ) -> bool:
+        sparql_text.expect_form(query, "ASK")
+        text = sparql_text.bind_values(query, bindings)
+        raw = self._run(text, "ASK", self._dataset(default_graph))
+        return bool(raw.get("boolean"))
+
+    def construct(
+        self,
+        query: str,
+        bindings: Bindings | None = None,
+        *,
+        default_graph: Iterable[URIRef] | None = None,
+    ) -> Graph:
+        form = sparql_text.expect_form(query, "CONSTRUCT", "DESCRIBE") or "CONSTRUCT"
+        text = sparql_text.bind_values(query, bindings)
+        body = self._run(text, form, self._dataset(default_graph))
+        graph = Graph()
+        graph.parse(data=body, format="turtle")
+        return graph
+
+    def _dataset(self, default_graph: Iterable[URIRef] | None) -> tuple[list[URIRef], list[URIRef]]:
+        """(default-graph-uri, named-graph-uri) lists.
+
+        The protocol replaces the whole dataset once either list is given, so every named
+        graph is listed too, keeping ``GRAPH ?g`` able to see staging graphs, as embedded.
+        The system graph is always named so the dataset is never left to the server's default.
+        """
+        named = self.named_graphs()
+        default = (
+            [g for g in named if self.is_public(g)]
+            if default_graph is None
+            else list(default_graph)
+        )
+        if self.system_graph not in named:
+            named.append(self.system_graph)
+        return default, named
+
+    def _select_json(
+        self, query: str, form: str, dataset: tuple[list[URIRef], list[URIRef]] | None
+    ) -> list[dict[str, Term]]:
+        raw = self._run(query, form, dataset)
+        return [
+            {name: _term(value) for name, value in solution.items()}
+            for solution in raw["results"]["bindings"]
+        ]
+
+    def _run(self, query: str, form: str, dataset: tuple[list[URIRef], list[URIRef]] | None) -> Any:
+        """One protocol request: JSON for SELECT/ASK, Turtle bytes for CONSTRUCT/DESCRIBE."""
+        client = SPARQLWrapper(self.query_url)
+        client.setMethod(POST)  # many graph URIs and long queries do not fit in a URL
+        client.setOnlyConneg(True)  # no format=/output= parameters, the Accept header is enough
+        client.setTimeout(max(1, math.ceil(self.timeout)))
+        with warnings.catch_warnings():
+            # SPARQLWrapper guesses the form with a regex and warns when it cannot (BASE, …);
+            # the form is set below from our own scanner, which skips comments and strings.
+            warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"SPARQLWrapper")
+            client.setQuery(query)
+        client.queryType = form
+        client.setReturnFormat(JSON if form in ("SELECT", "ASK") else TURTLE)
+        if dataset is not None:
+            default, named = dataset
+            for graph in default:
+                client.addDefaultGraph(str(graph))
+            for graph in named:
+                client.addNamedGraph(str(graph))
+        try:
+            result = client.query()
+            try:
+                return result.convert()
+            finally:
+                result.response.close()  # urllib leaves the socket open otherwise
+        except QueryBadFormed as exc:
+            detail = _server_message(exc)
+            raise QuerySyntaxError(
+                f"Requête SPARQL invalide : {detail}", f"Invalid SPARQL query: {detail}"
+            ) from exc
+        except SPARQLWrapperException as exc:
+            raise StoreError(
+                f"Échec de la requête sur {self.query_url} : {_server_message(exc)}",
+                f"Query failed on {self.query_url}: {_server_message(exc)}",
+                code="query-failed",
+            ) from exc
+        except urllib.error.HTTPError as exc:
+            raise StoreError(
+                f"Échec de la requête sur {self.query_url} : HTTP {exc.code}",
+                f"Query failed on {self.query_url}: HTTP {exc.code}",
+                code="query-failed",
+            ) from exc
+        except OSError as exc:  # URLError, refused connection, timeout, reset
+            raise self._unavailable(self.query_url, exc) from exc
+
+    def _unavailable(self, url: str, exc: BaseException) -> StoreUnavailable:
+        reason = getattr(exc, "reason", None) or exc or type(exc).__name__
+        return StoreUnavailable(
+            f"Le point d'accès SPARQL {url} est injoignable : {reason}",
+            f"The SPARQL endpoint {url} cannot be reached: {reason}",
+        )
+
+    # -- export and bookkeeping ---------------------------------------------------------
+    def export(self, out: IO[bytes], fmt: ExportFormat = "nq", *, public_only: bool = True) -> None:
+        """Written by pyoxigraph's serialiser, like the embedded export (rdflib 7.6's TriG
+        serialiser calls its own deprecated ``Dataset.contexts`` and warns)."""
+        graphs = self.public_graphs() if public_only else self.named_graphs()
+        rows = (
+            self._select_json(sparql_text.ALL_QUADS_QUERY, "SELECT", ([], graphs))
+            if graphs  # with no named-graph-uri the server would pick its own dataset
+            else []
+        )
+        # grouped by graph, so TriG writes each graph once
+        quads = sorted((_quad(row) for row in rows), key=lambda q: str(q.graph_name))
+        ox.serialize(quads, out, EXPORT_FORMATS[fmt])
+
+    def data_version(self) -> str:
+        rows = self._select_json(sparql_text.read_version_query(self.system_graph), "SELECT", None)
+        versions = sorted(str(row["version"]) for row in rows if "version" in row)
+        if not versions:
+            # First use of this endpoint: set a version; not a change of the data.
+            self._update(sparql_text.init_version_update(self.system_graph, uuid.uuid4().hex))
+            return self.data_version()
+        return versions[0]
+
+    def close(self) -> None:
+        self._http.close()
+
+
+def _term(value: dict[str, str]) -> Term:
+    """A SPARQL JSON results term as an rdflib term (``xsd:string`` as a plain literal)."""
+    kind = value.get("type")
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in value:
+            return RDFLiteral(value["value"], lang=value["xml:lang"])
+        datatype = value.get("datatype")
+        if datatype and datatype not in _PLAIN_DATATYPES:
+            return RDFLiteral(value["value"], datatype=URIRef(datatype))
+        return RDFLiteral(value["value"])
+    raise StoreError(
+        f"Terme non pris en charge dans un résultat : {value!r}",
+        f"Unsupported term in a result: {value!r}",
+        code="unsupported-term",
+    )
+
+
+def _quad(row: dict[str, Term]) -> ox.Quad:
+    subject, predicate, obj, graph = (to_oxigraph(row[k]) for k in ("s", "p", "o", "g"))
+    if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode):
+        raise StoreError(
+            f"Triplet invalide renvoyé par le point d'accès : {row!r}",
+            f"Invalid triple returned by the endpoint: {row!r}",
+            code="unsupported-term",
+        )
+    if not isinstance(graph, ox.NamedNode):
+        raise StoreError(
+            f"Nom de graphe invalide : {row['g']!r}",
+            f"Invalid graph name: {row['g']!r}",
+            code="unsupported-term",
+        )
+    return ox.Quad(subject, predicate, obj, graph)
+
+
+def _server_message(exc: SPARQLWrapperException) -> str:
+    """The endpoint's own error text, which SPARQLWrapper only keeps inside its message."""
+    text = str(exc)
+    marker = "Response:\n"
+    if marker not in text:
+        return text
+    raw = text.split(marker, 1)[1]
+    try:
+        body = ast.literal_eval(raw)
+    except (ValueError, SyntaxError):
+        return raw
+    return body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
