@@ -14,6 +14,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from essgraph import bootstrap, results
@@ -42,7 +43,8 @@ EXIT_USAGE = 2  # bad input, bad settings, store unavailable: nothing was writte
 def fail(message_fr: str, message_en: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print one line in both languages and stop."""
     err.print(
-        f"[bold red]Erreur :[/] {message_fr} [dim]|[/] [bold red]Error:[/] {message_en}",
+        f"[bold red]Erreur :[/] {escape(message_fr)} [dim]|[/] "
+        f"[bold red]Error:[/] {escape(message_en)}",
         highlight=False,
     )
     raise typer.Exit(code)
@@ -137,7 +139,7 @@ def demo(ctx: typer.Context) -> None:
     graph = bootstrap.demo_graph(settings.base_uri)
     report = shacl_validate(graph, base=settings.base_uri)
     if not report.conforms:
-        err.print(report.to_text(settings.lang))
+        err.print(report.to_text(settings.lang), markup=False, highlight=False)
         fail(
             "les données de démonstration ne sont pas conformes",
             "the demo data does not conform",
@@ -195,7 +197,7 @@ def load(
         if not no_validate:
             report = shacl_validate(data, base=settings.base_uri)
             if not report.conforms:
-                err.print(report.to_text(settings.lang))
+                err.print(report.to_text(settings.lang), markup=False, highlight=False)
                 fail(
                     f"{path} n'est pas conforme : rien n'a été écrit",
                     f"{path} does not conform: nothing was written",
@@ -234,7 +236,7 @@ def validate(
     elif output_format == "turtle":
         sys.stdout.write(report.to_turtle())
     else:
-        out.print(report.to_text(settings.lang), highlight=False)
+        out.print(report.to_text(settings.lang), markup=False, highlight=False)
     if not report.conforms:
         raise typer.Exit(EXIT_INVALID)
 
