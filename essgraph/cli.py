@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from essgraph import bootstrap, results
+from essgraph import bootstrap, cli_ingest, cli_serve, results
 from essgraph.settings import Settings, SettingsError, load_settings
 from shapes import validate as shacl_validate
 from store import QuerySyntaxError, SelectResult, Store, StoreError
@@ -336,6 +336,9 @@ def stats(ctx: typer.Context) -> None:
     with opened_store(settings_of(ctx)) as store:
         _print_stats(store)
 
+
+cli_ingest.register(app)
+cli_serve.register(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()
