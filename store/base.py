@@ -64,17 +64,28 @@ class Store(abc.ABC):
         return self.graph_iri("system")
 
     def is_public(self, graph: URIRef) -> bool:
-        """Whether a named graph belongs to the public default graph."""
-        staging = f"{self.base}graph/staging/"
-        return graph != self.system_graph and not str(graph).startswith(staging)
+        """Whether a named graph belongs to the public default graph.
+
+        Not public: the system graph, submissions under review (``graph/staging/…``) and
+        personal data kept for curators only (``graph/private/…``).
+        """
+        hidden = (f"{self.base}graph/staging/", f"{self.base}graph/private/")
+        return graph != self.system_graph and not str(graph).startswith(hidden)
 
     def public_graphs(self) -> list[URIRef]:
         return [g for g in self.named_graphs() if self.is_public(g)]
 
     # -- writes -------------------------------------------------------------------------
-    @abc.abstractmethod
     def replace_graph(self, graph: URIRef, data: Graph) -> None:
         """Make ``graph`` hold exactly ``data``, atomically (readers see old or new)."""
+        self.replace_graphs({graph: data})
+
+    @abc.abstractmethod
+    def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
+        """Replace several graphs in one atomic write (an ingest batch spanning files).
+
+        An empty graph in ``graphs`` removes that graph. All or nothing, one version change.
+        """
 
     @abc.abstractmethod
     def drop_graph(self, graph: URIRef) -> bool:

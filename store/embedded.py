@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain
 from pathlib import Path
 from typing import IO, TypeVar
@@ -44,12 +44,11 @@ class EmbeddedStore(Store):
         return self._ox
 
     # -- writes -------------------------------------------------------------------------
-    def replace_graph(self, graph: URIRef, data: Graph) -> None:
-        self._check_writable(graph)
-        update = sparql_text.replace_graph_update(
-            graph, sparql_text.ntriples(data), self.system_graph, _new_version()
-        )
-        self._update(update)
+    def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
+        for graph in graphs:
+            self._check_writable(graph)
+        texts = {graph: sparql_text.ntriples(data) for graph, data in graphs.items()}
+        self._update(sparql_text.replace_graphs_update(texts, self.system_graph, _new_version()))
 
     def drop_graph(self, graph: URIRef) -> bool:
         self._check_writable(graph)

@@ -13,7 +13,7 @@ import math
 import urllib.error
 import uuid
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
 import httpx
@@ -53,12 +53,11 @@ class RemoteStore(Store):
         self._http = httpx.Client(timeout=timeout)
 
     # -- writes -------------------------------------------------------------------------
-    def replace_graph(self, graph: URIRef, data: Graph) -> None:
-        self._check_writable(graph)
-        update = sparql_text.replace_graph_update(
-            graph, sparql_text.ntriples(data), self.system_graph, uuid.uuid4().hex
-        )
-        self._update(update)
+    def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
+        for graph in graphs:
+            self._check_writable(graph)
+        texts = {graph: sparql_text.ntriples(data) for graph, data in graphs.items()}
+        self._update(sparql_text.replace_graphs_update(texts, self.system_graph, uuid.uuid4().hex))
 
     def drop_graph(self, graph: URIRef) -> bool:
         self._check_writable(graph)

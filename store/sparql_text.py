@@ -239,19 +239,26 @@ def _version_quad(system: URIRef, version: str) -> str:
     return f"GRAPH {s} {{ {s} {DATA_VERSION.n3()} {RDFLiteral(version).n3()} }}"
 
 
-def replace_graph_update(graph: URIRef, data_nt: str, system: URIRef, version: str) -> str:
-    """One update request: drop ``graph``, insert the data, swap the data version.
+def replace_graphs_update(graphs: Mapping[URIRef, str], system: URIRef, version: str) -> str:
+    """One update request: drop each graph, insert its data (N-Triples), swap the version.
 
-    Engines run one request as one transaction (Oxigraph does), so readers see the old graph
+    Engines run one request as one transaction (Oxigraph does), so readers see the old graphs
     and version or the new ones, never a mix. N-Triples blank node labels are valid in
-    ``INSERT DATA`` and stay distinct nodes.
+    ``INSERT DATA`` and stay distinct nodes. A graph mapped to empty data is dropped.
     """
-    g = graph.n3()
-    return (
-        f"DROP SILENT GRAPH {g} ;\n"
-        f"{_delete_version(system)} ;\n"
-        f"INSERT DATA {{\n{_version_quad(system, version)}\nGRAPH {g} {{\n{data_nt}\n}}\n}}"
+    drops = "".join(f"DROP SILENT GRAPH {g.n3()} ;\n" for g in graphs)
+    inserts = "".join(
+        f"GRAPH {g.n3()} {{\n{data_nt}\n}}\n" for g, data_nt in graphs.items() if data_nt.strip()
     )
+    return (
+        f"{drops}{_delete_version(system)} ;\n"
+        f"INSERT DATA {{\n{_version_quad(system, version)}\n{inserts}}}"
+    )
+
+
+def replace_graph_update(graph: URIRef, data_nt: str, system: URIRef, version: str) -> str:
+    """`replace_graphs_update` for one graph."""
+    return replace_graphs_update({graph: data_nt}, system, version)
 
 
 def drop_graph_update(graph: URIRef, system: URIRef, version: str) -> str:

@@ -114,13 +114,15 @@ def test_public_default_graph(store: Store) -> None:
     store.replace_graph(store.graph_iri("source/x"), one("source"))
     store.replace_graph(store.graph_iri("curated"), one("curated"))
     store.replace_graph(store.graph_iri("staging/x"), one("staging"))
-    assert subjects(store) == {str(EX.source), str(EX.curated)}  # no staging, no system
+    store.replace_graph(store.graph_iri("private/source/x"), one("private"))
+    assert subjects(store) == {str(EX.source), str(EX.curated)}  # no staging, private, system
     assert store.public_graphs() == [store.graph_iri("curated"), store.graph_iri("source/x")]
     everywhere = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
     assert {row["g"] for row in everywhere} == {
         store.graph_iri("source/x"),
         store.graph_iri("curated"),
         store.graph_iri("staging/x"),
+        store.graph_iri("private/source/x"),
         store.system_graph,
     }
     staged = store.select(
@@ -265,6 +267,37 @@ def test_failed_replace_leaves_graph_and_version(
     assert caught.value.code == "write-failed"
     back = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
     assert isomorphic(back, sample())
+    assert store.data_version() == version
+
+
+def test_replace_graphs_is_one_atomic_write(store: Store) -> None:
+    a, b, c = (store.graph_iri(f"source/{n}") for n in "abc")
+    store.replace_graphs({a: one("a1"), c: one("c1")})
+    version = store.data_version()
+    store.replace_graphs({a: one("a2"), b: one("b2"), c: Graph()})
+    assert store.data_version() != version
+    assert subjects(store) == {str(EX.a2), str(EX.b2)}
+    assert store.named_graphs() == sorted([a, b, store.system_graph])
+
+
+def test_failed_multi_graph_write_changes_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = store.graph_iri("source/a"), store.graph_iri("source/b")
+    store.replace_graphs({a: one("a1"), b: one("b1")})
+    version = store.data_version()
+    serialise = sparql_text.ntriples
+    calls = []
+
+    def second_is_broken(data: Graph) -> str:
+        calls.append(data)
+        text = serialise(data)
+        return text if len(calls) == 1 else text + "<http://example.org/broken> .\n"
+
+    monkeypatch.setattr(sparql_text, "ntriples", second_is_broken)
+    with pytest.raises(StoreError):
+        store.replace_graphs({a: one("a2"), b: one("b2")})
+    assert subjects(store) == {str(EX.a1), str(EX.b1)}
     assert store.data_version() == version
 
 
