@@ -49,7 +49,7 @@ ESSGLOBAL = Namespace("http://purl.org/essglobal/vocab/")
 BASE = "https://essgraph.test.example/deploy/"
 #: A Turtle @base / SPARQL-style BASE directive (comments may mention the word freely).
 BASE_DIRECTIVE = re.compile(r"^\s*(@base|BASE)\s*<", re.MULTILINE | re.IGNORECASE)
-SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "essgraph" / "demo" / "exports"
 GOOGLE_FORMS = SAMPLES / "googleforms_reponses_formulaire.csv"
 SURVEYMONKEY = SAMPLES / "surveymonkey_all-responses_actual-answer-text.xlsx"
 
