@@ -57,6 +57,29 @@ class Settings(BaseSettings):
     )
     lang: Lang = Field(default="fr", description="Language of messages: fr or en.")
 
+    # -- the public SPARQL endpoint (issue 4) -------------------------------------------
+    host: str = Field(default="127.0.0.1", description="Address `essgraph serve` binds.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `essgraph serve` binds.")
+    query_timeout: float = Field(
+        default=30.0, gt=0, le=3600, description="Server cap on a query's run time (seconds)."
+    )
+    query_memory_mb: int = Field(
+        default=2048, ge=64, description="Memory cap of the query engine process (MiB)."
+    )
+    max_rows: int = Field(
+        default=10_000, ge=1, description="Row cap of /sparql answers (announced in a header)."
+    )
+    max_query_bytes: int = Field(
+        default=100_000, ge=100, description="Size cap on query text (bytes)."
+    )
+    max_query_nesting: int = Field(
+        default=40, ge=4, description="Cap on nested groups/brackets checked before parsing."
+    )
+    service_allowlist: list[str] = Field(
+        default_factory=list,
+        description="Endpoints SERVICE may call (JSON list); empty = SERVICE refused.",
+    )
+
     @field_validator("base_uri")
     @classmethod
     def _base_is_http_and_ends_with_slash(cls, value: str) -> str:
