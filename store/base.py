@@ -14,7 +14,8 @@ from typing import IO, Literal
 from rdflib import BNode, Graph, URIRef
 from rdflib import Literal as RDFLiteral
 
-from .errors import StoreError
+from .errors import StoreError, WrongQueryForm
+from .sparql_text import QueryForm
 
 Term = URIRef | BNode | RDFLiteral
 Bindings = Mapping[str, Term]
@@ -33,6 +34,103 @@ class SelectResult:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+
+@dataclass(frozen=True)
+class SerializedResult:
+    """A query answer already written in the media type the client asked for.
+
+    ``rows`` counts solutions (SELECT) or triples (CONSTRUCT, DESCRIBE) written, None for
+    ASK; ``truncated`` says the row cap cut the answer (the endpoint announces it in a header).
+    """
+
+    media_type: str
+    body: bytes
+    form: QueryForm
+    rows: int | None
+    truncated: bool
+
+
+#: SPARQL results media types (SELECT and ASK), in the order a server prefers them.
+RESULT_MEDIA_TYPES: tuple[str, ...] = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
+#: RDF media types for CONSTRUCT and DESCRIBE (quad formats write the default graph).
+GRAPH_MEDIA_TYPES: tuple[str, ...] = (
+    "text/turtle",
+    "application/n-triples",
+    "application/rdf+xml",
+    "application/ld+json",
+    "application/n-quads",
+    "application/trig",
+)
+
+
+def media_types_for(form: QueryForm) -> tuple[str, ...]:
+    """The media types an answer of this query form can be written in."""
+    return GRAPH_MEDIA_TYPES if form in ("CONSTRUCT", "DESCRIBE") else RESULT_MEDIA_TYPES
+
+
+def check_media_type(form: QueryForm, media_type: str) -> str:
+    """The bare media type (parameters dropped), or UnsupportedMediaType for this form."""
+    bare = media_type.split(";", 1)[0].strip().lower()
+    allowed = media_types_for(form)
+    if bare not in allowed:
+        raise UnsupportedMediaType(form, media_type, allowed)
+    return bare
+
+
+class QueryTimeout(StoreError):
+    """The query ran past its time limit and was stopped (the engine was killed if need be)."""
+
+    code = "query-timeout"
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"La requête a dépassé le temps maximal de {seconds:g} s et a été arrêtée.",
+            f"The query ran past the {seconds:g} s time limit and was stopped.",
+        )
+        self.seconds = seconds
+
+
+class QueryRejected(StoreError):
+    """The guard refused the query before any engine parsed it (size, nesting, update…)."""
+
+    code = "query-rejected"
+
+    def __init__(self, message_fr: str, message_en: str, *, reason: str = "rejected") -> None:
+        super().__init__(message_fr, message_en)
+        self.reason = reason
+
+
+class EngineCrashed(StoreError):
+    """The query engine died while answering (memory cap, crash); it has been restarted."""
+
+    code = "engine-unavailable"
+
+
+class UnsupportedMediaType(WrongQueryForm):
+    """The asked media type cannot hold this query's answer (a graph type for ASK, …).
+
+    A subclass of WrongQueryForm so callers that only know the older error still catch it;
+    ``allowed`` lists what would work (for a 406 answer).
+    """
+
+    code = "unsupported-media-type"
+
+    def __init__(self, form: str, media_type: str, allowed: tuple[str, ...]) -> None:
+        listed = ", ".join(allowed)
+        super().__init__(
+            f"Une requête {form} ne peut pas être rendue en {media_type!r} ; "
+            f"types possibles : {listed}.",
+            f"A {form} query cannot be answered as {media_type!r}; possible types: {listed}.",
+        )
+        self.form = form
+        self.media_type = media_type
+        self.allowed = allowed
 
 
 @dataclass(frozen=True)
@@ -143,6 +241,40 @@ class Store(abc.ABC):
         return self.construct("DESCRIBE ?resource", {"resource": iri})
 
     @abc.abstractmethod
+    def query_serialized(
+        self,
+        query: str,
+        media_type: str,
+        *,
+        bindings: Bindings | None = None,
+        default_graph: Iterable[URIRef] | None = None,
+        named_graphs: Iterable[URIRef] | None = None,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> SerializedResult:
+        """Run any query form for the public endpoint and write the answer in ``media_type``.
+
+        The dataset follows the SPARQL protocol, restricted to public graphs: by default the
+        public graphs are both the default graph (their union) and the named graphs; a
+        ``default_graph``/``named_graphs`` given (``default-graph-uri``/``named-graph-uri``)
+        replaces both lists, the missing one being empty, and non-public graphs in them are
+        dropped (asking for one gives an empty graph). A query's own FROM is overridden.
+        ``max_rows`` caps solutions or triples (``truncated`` says so); ``timeout`` is in
+        seconds (only engines that can be stopped honour it fully: see IsolatedStore).
+        """
+
+    def public_dataset(
+        self, default_graph: Iterable[URIRef] | None, named_graphs: Iterable[URIRef] | None
+    ) -> tuple[list[URIRef], list[URIRef]]:
+        """(default graphs, named graphs) of a public query, never naming a non-public graph."""
+        if default_graph is None and named_graphs is None:
+            public = self.public_graphs()
+            return public, list(public)
+        default = [g for g in default_graph or () if self.is_public(URIRef(g))]
+        named = [g for g in named_graphs or () if self.is_public(URIRef(g))]
+        return default, named
+
+    @abc.abstractmethod
     def export(self, out: IO[bytes], fmt: ExportFormat = "nq", *, public_only: bool = True) -> None:
         """Write the named graphs (public ones by default) as N-Quads or TriG."""
 
@@ -160,4 +292,21 @@ class Store(abc.ABC):
         self.close()
 
 
-__all__ = ["Bindings", "ExportFormat", "GraphInfo", "SelectResult", "Store", "StoreError", "Term"]
+__all__ = [
+    "GRAPH_MEDIA_TYPES",
+    "RESULT_MEDIA_TYPES",
+    "Bindings",
+    "EngineCrashed",
+    "ExportFormat",
+    "GraphInfo",
+    "QueryRejected",
+    "QueryTimeout",
+    "SelectResult",
+    "SerializedResult",
+    "Store",
+    "StoreError",
+    "Term",
+    "UnsupportedMediaType",
+    "check_media_type",
+    "media_types_for",
+]

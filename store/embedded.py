@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, TypeVar
 
@@ -12,12 +14,38 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from . import sparql_text
-from .base import Bindings, ExportFormat, GraphInfo, SelectResult, Store, Term
+from .base import (
+    Bindings,
+    ExportFormat,
+    GraphInfo,
+    QueryTimeout,
+    SelectResult,
+    SerializedResult,
+    Store,
+    Term,
+    check_media_type,
+)
 from .errors import QuerySyntaxError, StoreError, StoreUnavailable, WrongQueryForm
+from .sparql_text import QueryForm
 from .terms import to_rdflib
 
 T = TypeVar("T")
 EXPORT_FORMATS = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+RESULT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+}
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 class EmbeddedStore(Store):
@@ -47,7 +75,12 @@ class EmbeddedStore(Store):
     def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
         for graph in graphs:
             self._check_writable(graph)
-        texts = {graph: sparql_text.ntriples(data) for graph, data in graphs.items()}
+        self.replace_ntriples({graph: sparql_text.ntriples(data) for graph, data in graphs.items()})
+
+    def replace_ntriples(self, texts: Mapping[URIRef, str]) -> None:
+        """`replace_graphs` from N-Triples text (what a worker process receives)."""
+        for graph in texts:
+            self._check_writable(graph)
         self._update(sparql_text.replace_graphs_update(texts, self.system_graph, _new_version()))
 
     def drop_graph(self, graph: URIRef) -> bool:
@@ -150,15 +183,47 @@ class EmbeddedStore(Store):
             )
         return graph
 
+    def query_serialized(
+        self,
+        query: str,
+        media_type: str,
+        *,
+        bindings: Bindings | None = None,
+        default_graph: Iterable[URIRef] | None = None,
+        named_graphs: Iterable[URIRef] | None = None,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> SerializedResult:
+        """In-process, ``timeout`` is only checked while results stream out: a query that
+        spends its time before the first row (ORDER BY, aggregates) cannot be stopped here.
+        That is what IsolatedStore (store/worker.py) is for."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        form = sparql_text.query_form(query)
+        if form is not None:
+            check_media_type(form, media_type)
+        default, named = self.public_dataset(default_graph, named_graphs)
+        result = self._query(query, bindings, default, named)
+        return serialize_answer(result, form, media_type, max_rows, deadline, timeout)
+
     def _query(
-        self, query: str, bindings: Bindings | None, default_graph: Iterable[URIRef] | None
+        self,
+        query: str,
+        bindings: Bindings | None,
+        default_graph: Iterable[URIRef] | None,
+        named_graphs: Iterable[URIRef] | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a query over the public default graph (or the given one); every named graph
-        stays visible to ``GRAPH``. Bindings go in as a VALUES block (see sparql_text)."""
+        stays visible to ``GRAPH`` unless ``named_graphs`` is given. Bindings go in as a
+        VALUES block (see sparql_text)."""
         text = sparql_text.bind_values(query, bindings)
         graphs = self.public_graphs() if default_graph is None else list(default_graph)
+        named: list[ox.NamedNode | ox.BlankNode] | None = (
+            None if named_graphs is None else [ox.NamedNode(str(g)) for g in named_graphs]
+        )
         try:
-            return self._db.query(text, default_graph=[ox.NamedNode(str(g)) for g in graphs])
+            return self._db.query(
+                text, default_graph=[ox.NamedNode(str(g)) for g in graphs], named_graphs=named
+            )
         except SyntaxError as exc:
             raise QuerySyntaxError(
                 f"Requête SPARQL invalide : {exc}", f"Invalid SPARQL query: {exc}"
@@ -191,6 +256,107 @@ class EmbeddedStore(Store):
             if self.path is not None:
                 self._ox.flush()
             self._ox = None
+
+
+def serialize_answer(
+    result: ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple],
+    form: QueryForm | None,
+    media_type: str,
+    max_rows: int | None,
+    deadline: float | None = None,
+    timeout: float | None = None,
+) -> SerializedResult:
+    """Write a pyoxigraph answer in ``media_type`` with pyoxigraph's own serialisers.
+
+    With a row cap, ``max_rows + 1`` rows are read (to know whether the cap cut the answer)
+    and only ``max_rows`` are written: solutions go through a SPARQL JSON document parsed
+    back into pyoxigraph, the only way to serialise a subset of them.
+    """
+    if isinstance(result, ox.QueryBoolean):
+        bare = check_media_type("ASK", media_type)
+        boolean = result.serialize(format=RESULT_FORMATS[bare])
+        assert boolean is not None  # noqa: S101 - no output given: bytes are returned
+        return SerializedResult(bare, boolean, "ASK", None, False)
+    if isinstance(result, ox.QuerySolutions):
+        bare = check_media_type("SELECT", media_type)
+        variables = [v.value for v in result.variables]
+        rows, truncated = _take(result, max_rows, deadline, timeout)
+        body = solutions_bytes(variables, rows, RESULT_FORMATS[bare])
+        return SerializedResult(bare, body, "SELECT", len(rows), truncated)
+    graph_form: QueryForm = form if form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT"
+    bare = check_media_type(graph_form, media_type)
+    triples, truncated = _take(result, max_rows, deadline, timeout)
+    graph_body = ox.serialize(triples, format=GRAPH_FORMATS[bare])
+    assert graph_body is not None  # noqa: S101 - no output given: bytes are returned
+    return SerializedResult(bare, graph_body, graph_form, len(triples), truncated)
+
+
+def solutions_bytes(
+    variables: list[str], rows: list[ox.QuerySolution], fmt: ox.QueryResultsFormat
+) -> bytes:
+    """Solutions (possibly a capped subset) written by pyoxigraph in ``fmt``."""
+    document = {
+        "head": {"vars": variables},
+        "results": {
+            "bindings": [
+                {name: _json_term(term) for name in variables if (term := row[name]) is not None}
+                for row in rows
+            ]
+        },
+    }
+    data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if fmt == ox.QueryResultsFormat.JSON:
+        return data  # already what pyoxigraph would write, less the round trip
+    solutions = ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
+    assert isinstance(solutions, ox.QuerySolutions)  # noqa: S101 - a results document
+    written = solutions.serialize(format=fmt)
+    assert written is not None  # noqa: S101 - no output given: bytes are returned
+    return written
+
+
+def _json_term(term: object) -> dict[str, object]:
+    """A pyoxigraph term in the SPARQL 1.1 (and 1.2 triple term) JSON results syntax."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, object] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
+    raise StoreError(
+        f"Terme non pris en charge dans un résultat : {term!r}",
+        f"Unsupported term in a result: {term!r}",
+        code="unsupported-term",
+    )
+
+
+def _take(
+    results: Iterable[T], max_rows: int | None, deadline: float | None, timeout: float | None
+) -> tuple[list[T], bool]:
+    """Up to ``max_rows`` items and whether more were there; the deadline checked on the way."""
+    limit = None if max_rows is None else max_rows + 1
+    items: list[T] = []
+    for item in islice(_guarded(results), limit):
+        items.append(item)
+        if deadline is not None and len(items) % 256 == 0 and time.monotonic() > deadline:
+            raise QueryTimeout(timeout or 0.0)
+    if deadline is not None and time.monotonic() > deadline:
+        raise QueryTimeout(timeout or 0.0)
+    truncated = max_rows is not None and len(items) > max_rows
+    return (items[:max_rows] if truncated else items), truncated
 
 
 def _new_version() -> str:

@@ -9,12 +9,15 @@ as Oxigraph does).
 from __future__ import annotations
 
 import ast
+import io
 import math
+import time
 import urllib.error
 import uuid
 import warnings
-from collections.abc import Iterable, Mapping
-from typing import IO, Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import IO, Any, cast
+from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
@@ -25,11 +28,25 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from . import sparql_text
-from .base import Bindings, ExportFormat, GraphInfo, SelectResult, Store, Term
-from .embedded import EXPORT_FORMATS
+from .base import (
+    GRAPH_MEDIA_TYPES,
+    Bindings,
+    ExportFormat,
+    GraphInfo,
+    QueryTimeout,
+    SelectResult,
+    SerializedResult,
+    Store,
+    Term,
+    check_media_type,
+)
+from .embedded import EXPORT_FORMATS, RESULT_FORMATS, serialize_answer
 from .errors import QuerySyntaxError, StoreError, StoreUnavailable
 from .terms import to_oxigraph
 
+#: A graph no store holds: named as the default graph when the public dataset is empty, so
+#: the server does not fall back to its own dataset (GRAPH ?g does not see it).
+EMPTY_DATASET = URIRef("urn:x-essgraph:empty-dataset")
 _PLAIN_DATATYPES = {str(XSD.string), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 
 
@@ -153,6 +170,93 @@ class RemoteStore(Store):
         graph.parse(data=body, format="turtle")
         return graph
 
+    def query_serialized(
+        self,
+        query: str,
+        media_type: str,
+        *,
+        bindings: Bindings | None = None,
+        default_graph: Iterable[URIRef] | None = None,
+        named_graphs: Iterable[URIRef] | None = None,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> SerializedResult:
+        """One protocol request with our own deadline on it (the remote engine's timeout may
+        be longer or absent). The answer is stream-parsed by pyoxigraph, cut at the row cap
+        (the response is closed there) and written in ``media_type`` by the same code as the
+        embedded backend: results are asked as the media type itself when pyoxigraph can read
+        it (JSON, XML, TSV; CSV is asked as TSV), graphs as N-Triples."""
+        limit = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
+        form = sparql_text.query_form(query)
+        if form is not None:
+            check_media_type(form, media_type)
+        bare = media_type.split(";", 1)[0].strip().lower()
+        graph_answer = form in ("CONSTRUCT", "DESCRIBE") or (
+            form is None and bare in GRAPH_MEDIA_TYPES
+        )
+        if graph_answer:
+            wire = "application/n-triples"
+        elif bare in ("application/sparql-results+json", "application/sparql-results+xml"):
+            wire = bare
+        else:
+            wire = "text/tab-separated-values"
+        text = sparql_text.bind_values(query, bindings)
+        default, named = self.public_dataset(default_graph, named_graphs)
+        if not default and not named:
+            default = [EMPTY_DATASET]
+        form_data = [("query", text)]
+        form_data += [("default-graph-uri", str(g)) for g in default]
+        form_data += [("named-graph-uri", str(g)) for g in named]
+        try:
+            with self._http.stream(
+                "POST",
+                self.query_url,
+                content=urlencode(form_data).encode("ascii"),
+                headers={"Accept": wire, "Content-Type": "application/x-www-form-urlencoded"},
+                timeout=httpx.Timeout(max(0.001, deadline - time.monotonic())),
+            ) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    raise self._query_refused(response)
+                body = _Body(response.iter_bytes(), deadline)
+                stream = cast(IO[bytes], body)  # a RawIOBase: pyoxigraph only calls read()
+                try:
+                    parsed: Any
+                    if graph_answer:
+                        parsed = (q.triple for q in ox.parse(stream, ox.RdfFormat.N_TRIPLES))
+                    else:
+                        parsed = ox.parse_query_results(stream, RESULT_FORMATS[wire])
+                    return serialize_answer(parsed, form, media_type, max_rows, deadline, limit)
+                except (SyntaxError, OSError, ValueError) as exc:
+                    if body.timed_out:
+                        raise QueryTimeout(limit) from exc
+                    raise StoreError(
+                        f"Réponse illisible de {self.query_url} : {exc}",
+                        f"Unreadable answer from {self.query_url}: {exc}",
+                        code="query-failed",
+                    ) from exc
+                except StoreError as exc:  # serialize_answer wraps the reader's error
+                    if body.timed_out:
+                        raise QueryTimeout(limit) from exc
+                    raise
+        except httpx.TimeoutException as exc:
+            raise QueryTimeout(limit) from exc
+        except httpx.TransportError as exc:
+            raise self._unavailable(self.query_url, exc) from exc
+
+    def _query_refused(self, response: httpx.Response) -> StoreError:
+        detail = response.text.strip()[:500]
+        if response.status_code == 400:
+            return QuerySyntaxError(
+                f"Requête SPARQL invalide : {detail}", f"Invalid SPARQL query: {detail}"
+            )
+        return StoreError(
+            f"Échec de la requête sur {self.query_url} ({response.status_code}) : {detail}",
+            f"Query failed on {self.query_url} ({response.status_code}): {detail}",
+            code="query-failed",
+        )
+
     def _dataset(self, default_graph: Iterable[URIRef] | None) -> tuple[list[URIRef], list[URIRef]]:
         """(default-graph-uri, named-graph-uri) lists.
 
@@ -256,6 +360,37 @@ class RemoteStore(Store):
 
     def close(self) -> None:
         self._http.close()
+
+
+class _Body(io.RawIOBase):
+    """A streamed response body as a file pyoxigraph can parse, stopped at the deadline."""
+
+    def __init__(self, chunks: Iterator[bytes], deadline: float) -> None:
+        super().__init__()
+        self._chunks = chunks
+        self._deadline = deadline
+        self._pending = b""
+        self.timed_out = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if time.monotonic() > self._deadline:
+            self.timed_out = True
+            raise TimeoutError("deadline passed while reading the answer")
+        while not self._pending:
+            try:
+                self._pending = next(self._chunks)
+            except StopIteration:
+                return 0
+            except httpx.TimeoutException as exc:
+                self.timed_out = True
+                raise TimeoutError("deadline passed while reading the answer") from exc
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
 
 
 def _term(value: dict[str, str]) -> Term:

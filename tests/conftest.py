@@ -15,6 +15,7 @@ import pytest
 from store import Store
 from store.embedded import EmbeddedStore
 from store.remote import RemoteStore
+from store.worker import IsolatedStore
 
 BASE = "https://w3id.org/essgraph/"
 SERVER_START_TIMEOUT = 30.0
@@ -72,6 +73,7 @@ def _wait_until_ready(process: subprocess.Popen[bytes], url: str) -> None:
         "embedded-memory",
         "embedded-disk",
         pytest.param("remote", marks=pytest.mark.remote),
+        "isolated",
     ]
 )
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
@@ -81,6 +83,8 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         opened = EmbeddedStore(BASE)
     elif request.param == "embedded-disk":
         opened = EmbeddedStore(BASE, tmp_path / "oxigraph")
+    elif request.param == "isolated":  # the on-disk store behind a killable child process
+        opened = IsolatedStore(BASE, tmp_path / "oxigraph", threads=2)
     else:
         url = request.getfixturevalue("oxigraph_server")
         httpx.post(

@@ -1,0 +1,197 @@
+"""The child side of IsolatedStore: the one process that owns the on-disk Oxigraph store.
+
+Started with the ``spawn`` context (a fresh interpreter: no inherited locks or RocksDB
+handles). It opens the store, caps its own address space, then runs requests from the pipe
+on a small thread pool (pyoxigraph releases the GIL while it evaluates, measured: a Python
+thread kept running during a 4.5 s query, and two queries on two threads took 1.8× one, not
+2×). Any death (memory cap, stack overflow, SIGKILL on timeout) is the parent's to notice.
+
+Messages to the parent: ``("ready", pid, baseline_bytes, limit_bytes)``, ``("failed",
+error)``, ``("start", request_id, thread_id)``, ``("ok", request_id, value)``, ``("err",
+request_id, error)``, ``("fatal", request_id)`` just before dying of a MemoryError.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import faulthandler
+import os
+import resource
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from rdflib import URIRef
+
+from .base import Store
+from .embedded import EmbeddedStore
+from .errors import StoreError
+
+MIB = 1024 * 1024
+#: Stack of each query thread, fixed so the measured crash depths hold (see guard.py).
+THREAD_STACK = 8 * MIB
+_ALT_STACK = 64 * 1024
+_EXIT_MEMORY = 71
+
+
+def error_to_wire(exc: StoreError) -> tuple[str, dict[str, Any]]:
+    """A StoreError as picklable data (its ``__init__`` signatures vary, so no pickle)."""
+    state = dict(vars(exc))
+    state.setdefault("code", exc.code)
+    state.setdefault("message_fr", exc.message_fr)
+    state.setdefault("message_en", exc.message_en)
+    return type(exc).__name__, state
+
+
+def _construct(store: Store, query: str, bindings: Any, graphs: Any) -> list[Any]:
+    return list(store.construct(query, bindings, default_graph=graphs))
+
+
+def _export(store: Store, fmt: Any, public_only: bool) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    store.export(out, fmt, public_only=public_only)
+    return out.getvalue()
+
+
+def _replace(store: Store, texts: dict[URIRef, str]) -> None:
+    assert isinstance(store, EmbeddedStore)  # noqa: S101 - the child always holds one
+    store.replace_ntriples(texts)
+
+
+def _query_serialized(store: Store, query: str, media_type: str, kwargs: dict[str, Any]) -> Any:
+    return store.query_serialized(query, media_type, **kwargs)
+
+
+OPS: dict[str, Callable[..., Any]] = {
+    "select": lambda store, query, bindings, graphs: store.select(
+        query, bindings, default_graph=graphs
+    ),
+    "ask": lambda store, query, bindings, graphs: store.ask(query, bindings, default_graph=graphs),
+    "construct": _construct,
+    "named_graphs": lambda store: store.named_graphs(),
+    "graph_sizes": lambda store: store.graph_sizes(),
+    "data_version": lambda store: store.data_version(),
+    "export": _export,
+    "replace": _replace,
+    "drop": lambda store, graph: store.drop_graph(graph),
+    "query_serialized": _query_serialized,
+    "pid": lambda store: os.getpid(),
+}
+
+
+def main(
+    conn: Connection, base: str, path: str, memory_mb: int, threads: int, crash_log: str
+) -> None:
+    """Entry point of the child process."""
+    with open(crash_log, "w") as log:
+        # faulthandler's dump names the crashing thread; the engine's own last words
+        # ("memory allocation of … failed", a Rust backtrace) land in the same file.
+        os.dup2(log.fileno(), 2)
+        faulthandler.enable(file=log, all_threads=True)
+        _limit_malloc_arenas()
+        threading.stack_size(THREAD_STACK)
+        try:
+            store = EmbeddedStore(base, Path(path))
+        except StoreError as exc:
+            conn.send(("failed", error_to_wire(exc)))
+            return
+        pool = ThreadPoolExecutor(threads, thread_name_prefix="query", initializer=_alt_stack)
+        _start_all_threads(pool, threads)
+        baseline = _vm_size()
+        limit = baseline + memory_mb * MIB
+        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+        send_lock = threading.Lock()
+
+        def send(message: tuple[Any, ...]) -> None:
+            with send_lock:
+                conn.send(message)
+
+        def run(request_id: int, op: str, args: tuple[Any, ...]) -> None:
+            try:
+                send(("start", request_id, threading.get_ident()))
+                send(("ok", request_id, OPS[op](store, *args)))
+            except StoreError as exc:
+                send(("err", request_id, error_to_wire(exc)))
+            except MemoryError:
+                # The heap is in doubt: report which request did it and die for a clean start.
+                try:
+                    send(("fatal", request_id))
+                finally:
+                    os._exit(_EXIT_MEMORY)
+            except Exception as exc:  # a bug or an engine error: answered, the child lives on
+                error = StoreError(
+                    f"Erreur du moteur de requêtes : {exc}",
+                    f"Query engine error: {exc}",
+                    code="query-failed",
+                )
+                send(("err", request_id, error_to_wire(error)))
+
+        send(("ready", os.getpid(), baseline, limit))
+        try:
+            while True:
+                try:
+                    message = conn.recv()
+                except EOFError:  # the parent is gone
+                    break
+                if message == "close":
+                    break
+                request_id, op, args = message
+                pool.submit(run, request_id, op, args)
+        finally:
+            pool.shutdown(wait=True)
+            store.close()  # flushes RocksDB and releases its lock
+
+
+def _start_all_threads(pool: ThreadPoolExecutor, threads: int) -> None:
+    """Create every pool thread (stack, malloc arena) before the address space is capped."""
+    barrier = threading.Barrier(threads + 1)
+    for _ in range(threads):
+        pool.submit(barrier.wait, 10)
+    barrier.wait(10)
+
+
+def _vm_size() -> int:
+    """Bytes of address space in use: RLIMIT_AS counts reserved space, not resident memory."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _limit_malloc_arenas() -> None:
+    """glibc reserves 64 MiB of address space per thread arena: keep two, so the cap measures
+    what queries allocate rather than how many threads touched malloc."""
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(-8, 2)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
+
+
+_alt_stacks: list[ctypes.Array[ctypes.c_char]] = []
+
+
+class _StackT(ctypes.Structure):
+    _fields_ = [
+        ("ss_sp", ctypes.c_void_p),
+        ("ss_flags", ctypes.c_int),
+        ("ss_size", ctypes.c_size_t),
+    ]
+
+
+def _alt_stack() -> None:
+    """Give each query thread a signal stack, so faulthandler can still write which thread
+    overflowed its stack (it only sets one up for the thread that enabled it)."""
+    try:
+        buffer = ctypes.create_string_buffer(_ALT_STACK)
+        _alt_stacks.append(buffer)
+        stack = _StackT(ctypes.cast(buffer, ctypes.c_void_p), 0, _ALT_STACK)
+        ctypes.CDLL(None, use_errno=True).sigaltstack(ctypes.byref(stack), None)
+    except (OSError, AttributeError):
+        pass
