@@ -89,13 +89,16 @@ class Choice:
     ``label`` is the option's label as the survey tool shows it (or the code table's label
     for a code); ``code`` the tool's code when there is one (``SQ001``, ``A02``, ``M1``);
     ``other`` marks a free "other" answer (then ``label`` is the respondent's text).
-    ``rank`` is set for ranking questions (1 = first).
+    ``rank`` is set for ranking questions (1 = first) and for grid priorities (the profile's
+    rank for the level). ``level`` is a grid question's answer for this option as written
+    (Google Forms "Niveau de priorité [Alimentation durable]" → "Prioritaire").
     """
 
     label: str
     code: str | None = None
     other: bool = False
     rank: int | None = None
+    level: str | None = None
 
 
 Value = str | bool | Decimal | int | datetime | Amount | Staff | Year | Siren | list[Choice] | None
@@ -110,6 +113,8 @@ class Answer:
     cells: list[Cell]
     flags: list[Flag] = field(default_factory=list)
     scheme: str | None = None  # concept scheme for choices: levers, themes, collectivity-kinds…
+    personal: bool = False  # personal data (contact name, e-mail, phone): private graph only
+    part: str | None = None  # the piece of the cell read, when one cell gives several answers
 
 
 @dataclass
@@ -136,6 +141,9 @@ class ResponseRecord:
     practices: list[PracticeRecord] = field(default_factory=list)
     unmapped: list[Cell] = field(default_factory=list)  # non-empty cells no field consumed
     problems: list[str] = field(default_factory=list)  # flags about the row as a whole
+    # Empty cells the tool marked as NULL (LimeSurvey: question not shown), as opposed to
+    # shown but left empty (""); only formats that tell them apart fill it.
+    not_shown: list[CellRef] = field(default_factory=list)
 
     def cell_count(self) -> int:
         """Non-empty cells accounted for by this record (each counted once)."""
