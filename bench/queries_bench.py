@@ -1,0 +1,356 @@
+"""Time every named query on generated data, side by side on several engines, in one run.
+
+    .venv/bin/python bench/queries_bench.py --triples 100000 --runs 20
+    .venv/bin/python bench/queries_bench.py --triples 1000000 --runs 10 --rdflib-limit 60
+    .venv/bin/python bench/queries_bench.py --essgraph-url http://127.0.0.1:8000  # 4th column
+
+Targets, all on the same N-Quads file from bench/generate_graph.py:
+  embedded  essgraph's embedded store (pyoxigraph in-process), through ``NamedQuery.run``;
+  rdflib    rdflib's in-memory Dataset (union default graph) running the same bound SPARQL
+            text (what rdflib-endpoint serves), in a worker process killed after
+            ``--rdflib-limit`` seconds per run, reported as "> N s";
+  server    the Oxigraph server (``oxigraph serve``) over HTTP, same text, public graphs
+            given as ``default-graph-uri``, SPARQL JSON results read and parsed;
+  essgraph  (with ``--essgraph-url``) essgraph's own ``GET /queries/{name}`` over HTTP.
+Prints a Markdown table of median and p95 per target with the ratio to the embedded median.
+Figures drift on a shared machine: compare ratios within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyoxigraph as ox
+from generate_graph import generate  # sibling script (bench/ is on sys.path)
+
+import queries
+from store import SelectResult
+from store.embedded import EmbeddedStore
+from store.sparql_text import bind_values
+
+BASE = "https://w3id.org/essgraph/"
+GRAPHS = [f"{BASE}graph/source/bench", f"{BASE}graph/thesauri", f"{BASE}graph/ontology"]
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"
+
+#: Parameters each query is timed with (besides its defaults); ``{…}`` filled from the data.
+PARAMS: dict[str, dict[str, str]] = {
+    "collectivities-without-theme": {"theme": "T3.4"},
+    "collectivity-profile": {"collectivity": "{collectivity}"},
+    "ess-means-by-kind": {"year": "2020"},
+    "lever-ancestry": {"lever": "L5.2"},
+    "lever-cooccurrence": {"scope": "collectivity"},
+    "practice-search": {"text": "recyclerie"},
+    "practices-lever-theme": {"lever": "L5", "theme": "T3"},
+    "provenance": {"resource": "{policy}"},
+    "similar-practices": {"practice": "{practice}"},
+    "top-partners": {"theme": "T3"},
+}
+
+
+@dataclass
+class Timing:
+    """Seconds per run for one query on one target; ``limit`` set when a run was cut."""
+
+    seconds: list[float] = field(default_factory=list)
+    rows: int | None = None
+    limit: float | None = None
+    error: str | None = None
+
+    def cell(self, reference: float | None) -> str:
+        if self.error:
+            return f"error: {self.error[:40]}"
+        if self.limit is not None and not self.seconds:
+            return f"> {self.limit:g} s"
+        med, p95 = median(self.seconds), p95_of(self.seconds)
+        text = f"{fmt(med)} / {fmt(p95)}"
+        if reference:
+            text += f" ({med / reference:.1f}×)"
+        if self.limit is not None:
+            text += f", then > {self.limit:g} s"
+        return text
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def p95_of(values: list[float]) -> float:
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
+def fmt(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds * 1000:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+# -- targets ---------------------------------------------------------------------------------
+def time_runs(run: Callable[[], int], runs: int) -> Timing:
+    timing = Timing()
+    try:
+        run()  # warm-up, not counted
+        for _ in range(runs):
+            start = time.perf_counter()
+            timing.rows = run()
+            timing.seconds.append(time.perf_counter() - start)
+    except Exception as exc:  # a failing engine is reported in its cell, the run goes on
+        timing.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return timing
+
+
+def _rdflib_worker(path: str, conn: Connection) -> None:
+    """Load the file into an rdflib Dataset, then answer queries sent through the pipe."""
+    import warnings
+
+    from rdflib import Dataset
+
+    warnings.simplefilter("ignore")
+    dataset = Dataset(default_union=True)
+    dataset.parse(path, format="nquads")
+    conn.send(("ready", len(dataset)))
+    while True:
+        text = conn.recv()
+        if text is None:
+            return
+        try:
+            start = time.perf_counter()
+            rows = len(list(dataset.query(text)))
+            conn.send(("ok", time.perf_counter() - start, rows))
+        except Exception as exc:
+            conn.send(("error", str(exc).splitlines()[0] if str(exc) else repr(exc)))
+
+
+class RdflibTarget:
+    """rdflib in a worker process, so that a runaway query can be killed."""
+
+    def __init__(self, path: Path, limit: float) -> None:
+        self.path = path
+        self.limit = limit
+        self.ctx = mp.get_context("spawn")
+        self.process: Any = None
+        self.conn: Connection | None = None
+        self.load_seconds = 0.0
+
+    def start(self) -> None:
+        started = time.perf_counter()
+        parent, child = self.ctx.Pipe()
+        self.process = self.ctx.Process(target=_rdflib_worker, args=(str(self.path), child))
+        self.process.start()
+        self.conn = parent
+        message = parent.recv()
+        assert message[0] == "ready"  # noqa: S101 - protocol of our own worker
+        self.load_seconds = time.perf_counter() - started
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.join()
+            self.process = None
+
+    def time(self, text: str, runs: int) -> Timing:
+        """Up to ``runs`` runs, stopping once their total passes the limit."""
+        timing = Timing()
+        total = 0.0
+        for _ in range(runs):
+            if self.process is None:
+                self.start()
+            assert self.conn is not None  # noqa: S101
+            self.conn.send(text)
+            if not self.conn.poll(self.limit):
+                self.stop()  # killed mid-query; restarted (reloaded) for the next query
+                timing.limit = self.limit
+                return timing
+            reply = self.conn.recv()
+            if reply[0] == "error":
+                timing.error = reply[1]
+                return timing
+            timing.seconds.append(reply[1])
+            timing.rows = reply[2]
+            total += reply[1]
+            if total > self.limit:
+                break
+        return timing
+
+
+@contextmanager
+def oxigraph_server(nquads: Path) -> Iterator[str]:
+    """Bulk-load the file with the `oxigraph` CLI, then serve it on a free local port."""
+    with tempfile.TemporaryDirectory(prefix="bench-oxigraph-") as location:
+        subprocess.run(  # noqa: S603 - our own binary and paths
+            [str(OXIGRAPH), "load", "--location", location, "--file", str(nquads)],
+            check=True,
+            capture_output=True,
+        )
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        process = subprocess.Popen(  # noqa: S603
+            [
+                str(OXIGRAPH),
+                "serve-read-only",
+                "--location",
+                location,
+                "--bind",
+                f"127.0.0.1:{port}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    httpx.post(f"{url}/query", data={"query": "ASK {}"}, timeout=1)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def server_run(client: httpx.Client, url: str, text: str) -> Callable[[], int]:
+    form: dict[str, str | list[str]] = {"query": text, "default-graph-uri": GRAPHS}
+
+    def run() -> int:
+        response = client.post(
+            f"{url}/query", data=form, headers={"Accept": "application/sparql-results+json"}
+        )
+        response.raise_for_status()
+        return len(json.loads(response.content)["results"]["bindings"])
+
+    return run
+
+
+def essgraph_run(
+    client: httpx.Client, url: str, name: str, raw: dict[str, str]
+) -> Callable[[], int]:
+    def run() -> int:
+        response = client.get(
+            f"{url.rstrip('/')}/queries/{name}",
+            params=raw,
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        response.raise_for_status()
+        return len(response.json()["results"]["bindings"])
+
+    return run
+
+
+# -- the run ---------------------------------------------------------------------------------
+def sample_values(store: EmbeddedStore) -> dict[str, str]:
+    """IRIs of one collectivity with a policy, one of its practices and its latest policy."""
+    result = store.select(
+        """PREFIX ess: <https://w3id.org/essgraph/ontology#>
+        SELECT ?collectivity ?practice ?policy WHERE {
+          ?policy ess:policyOf ?collectivity . ?practice ess:implementedBy ?collectivity .
+        } ORDER BY ?collectivity DESC(?policy) ?practice LIMIT 1"""
+    )
+    assert isinstance(result, SelectResult) and result.rows  # noqa: S101
+    return {k: str(v) for k, v in result.rows[0].items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--triples", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--rdflib-limit", type=float, default=60.0, help="seconds per run")
+    parser.add_argument("--no-rdflib", action="store_true")
+    parser.add_argument("--essgraph-url", help="base URL of a running essgraph app (4th target)")
+    parser.add_argument("--only", nargs="*", help="named queries to run (default: all)")
+    parser.add_argument("--data", type=Path, help="reuse this N-Quads file instead of generating")
+    parser.add_argument(
+        "--on-disk",
+        action="store_true",
+        help="embedded store on disk (RocksDB, like the server) rather than in memory",
+    )
+    args = parser.parse_args(argv)
+
+    workdir = Path(tempfile.mkdtemp(prefix="essgraph-bench-"))
+    nquads = args.data or workdir / f"bench-{args.triples}.nq"
+    if args.data is None:
+        started = time.perf_counter()
+        with nquads.open("w", encoding="utf-8") as handle:
+            total = generate(handle, args.triples)
+        print(f"generated {total} quads in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+    store = EmbeddedStore(BASE, workdir / "oxigraph" if args.on_disk else None)
+    started = time.perf_counter()
+    store._db.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    print(f"embedded: loaded in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    samples = sample_values(store)
+
+    rdflib_target = None if args.no_rdflib else RdflibTarget(nquads, args.rdflib_limit)
+    if rdflib_target is not None:
+        rdflib_target.start()
+        print(f"rdflib: loaded in {rdflib_target.load_seconds:.1f} s", file=sys.stderr)
+
+    catalog = [q for q in queries.catalog() if not args.only or q.name in args.only]
+    columns = ["embedded"] + (["rdflib"] if rdflib_target else []) + ["server"]
+    if args.essgraph_url:
+        columns.append("essgraph HTTP")
+    table: list[tuple[str, int | None, dict[str, Timing]]] = []
+    with oxigraph_server(nquads) as url, httpx.Client(timeout=600) as client:
+        for named in catalog:
+            raw = {k: v.format(**samples) for k, v in PARAMS.get(named.name, {}).items()}
+            bindings = named.bind(raw, base=BASE)
+            text = bind_values(named.text, bindings)
+            timings: dict[str, Timing] = {}
+
+            def embedded(named: queries.NamedQuery = named, raw: dict[str, str] = raw) -> int:
+                answer = named.run(store, raw)
+                return len(answer) if isinstance(answer, SelectResult) else 1
+
+            timings["embedded"] = time_runs(embedded, args.runs)
+            if rdflib_target is not None:
+                timings["rdflib"] = rdflib_target.time(text, args.runs)
+            timings["server"] = time_runs(server_run(client, url, text), args.runs)
+            if args.essgraph_url:
+                timings["essgraph HTTP"] = time_runs(
+                    essgraph_run(client, args.essgraph_url, named.name, raw), args.runs
+                )
+            print(f"{named.name}: done", file=sys.stderr)
+            table.append((named.name, timings["embedded"].rows, timings))
+    if rdflib_target is not None:
+        if rdflib_target.conn is not None and rdflib_target.process is not None:
+            rdflib_target.conn.send(None)
+        rdflib_target.stop()
+
+    where = "on disk" if args.on_disk else "in memory"
+    print(
+        f"\n{args.triples:,} generated triples; embedded store {where}, server on disk; "
+        f"median / p95 of {args.runs} runs; (×) = median relative to embedded.\n"
+    )
+    print("| query | rows | " + " | ".join(columns) + " |")
+    print("|---|---:|" + "---|" * len(columns))
+    for name, rows, timings in table:
+        own = timings["embedded"].seconds
+        ref = median(own) if own else None
+        cells = [timings[c].cell(ref if c != "embedded" else None) for c in columns]
+        mismatch = {c: t.rows for c, t in timings.items() if t.rows is not None and t.rows != rows}
+        note = f" (rows differ: {mismatch})" if mismatch else ""
+        print(f"| {name}{note} | {rows} | " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
