@@ -6,6 +6,7 @@ with one clear line in French and English and exit code 2, before anything is wr
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+import queries as named_queries
 from essgraph import bootstrap, cli_ingest, cli_serve, results
 from essgraph.settings import Settings, SettingsError, load_settings
 from shapes import validate as shacl_validate
@@ -134,20 +136,26 @@ def init(ctx: typer.Context) -> None:
 
 @app.command()
 def demo(ctx: typer.Context) -> None:
-    """Charge vocabulaires et démo, puis résume / load vocabularies and demo, then summarise."""
+    """Charge vocabulaires et démo, puis résume / load vocabularies and demo, then summarise.
+
+    La démo est l'ingestion des trois exports d'enquête fictifs fournis, en un seul lot /
+    the demo is the ingest of the three bundled fictional survey exports, as one batch.
+    """
+    from ingest.errors import IngestError
+
     settings = settings_of(ctx)
-    graph = bootstrap.demo_graph(settings.base_uri)
-    report = shacl_validate(graph, base=settings.base_uri)
-    if not report.conforms:
-        err.print(report.to_text(settings.lang), markup=False, highlight=False)
-        fail(
-            "les données de démonstration ne sont pas conformes",
-            "the demo data does not conform",
-            EXIT_INVALID,
-        )
     with opened_store(settings) as store:
-        bootstrap.load_vocabularies(store)
-        store.replace_graph(store.graph_iri(f"source/{bootstrap.DEMO_SOURCE}"), graph)
+        try:
+            result = bootstrap.load_demo(store)
+        except IngestError as exc:
+            fail(exc.message_fr, exc.message_en)
+        cli_ingest.print_summary(result.report, out, settings.lang)
+        if not result.report.conforms:
+            fail(
+                "les données de démonstration ne sont pas conformes",
+                "the demo data does not conform",
+                EXIT_INVALID,
+            )
         where = (
             settings.store if settings.store != "embedded" else f"{settings.data_dir / 'oxigraph'}"
         )
@@ -241,49 +249,108 @@ def validate(
         raise typer.Exit(EXIT_INVALID)
 
 
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    """``k=v`` strings from ``--param`` into a mapping (a name given twice is refused)."""
+    raw: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            fail(
+                f"--param attend nom=valeur, reçu {pair!r}",
+                f"--param expects name=value, got {pair!r}",
+            )
+        if name in raw:
+            fail(f"paramètre donné deux fois : {name}", f"parameter given twice: {name}")
+        raw[name] = value
+    return raw
+
+
+def _print_answer(answer: named_queries.Answer, output_format: str) -> None:
+    """Write a SELECT, ASK or CONSTRUCT/DESCRIBE answer in the chosen format."""
+    if isinstance(answer, SelectResult):
+        if output_format == "table":
+            out.print(results.select_table(answer))
+            out.print(f"{len(answer)} ligne(s) / row(s)", highlight=False)
+        else:
+            render = {
+                "csv": results.select_csv,
+                "tsv": results.select_tsv,
+                "json": results.select_json,
+            }
+            sys.stdout.write(render[output_format](answer))
+    elif isinstance(answer, bool):
+        sys.stdout.write(results.ask_text(answer, output_format) + "\n")  # type: ignore[arg-type]
+    else:
+        sys.stdout.write(results.graph_text(answer))
+
+
 @app.command()
 def query(
     ctx: typer.Context,
     source: Annotated[
         str,
-        typer.Argument(help="Fichier .rq, ou - pour l'entrée standard / .rq file or - for stdin."),
+        typer.Argument(
+            help="Nom d'une requête de la bibliothèque (voir « essgraph queries »), fichier .rq, "
+            "ou - pour l'entrée standard / a library query name, a .rq file, or - for stdin."
+        ),
     ],
     output_format: Annotated[
         str, typer.Option("--format", help="table | csv | tsv | json")
     ] = "table",
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            help="Paramètre d'une requête nommée, nom=valeur (répétable) / "
+            "named query parameter, name=value (repeatable).",
+        ),
+    ] = None,
 ) -> None:
-    """Exécute une requête SPARQL sur le graphe public / run a SPARQL query on the public graph."""
+    """Exécute une requête SPARQL sur le graphe public / run a SPARQL query on the public graph.
+
+    SOURCE est le nom d'une requête de la bibliothèque, un fichier .rq ou - / SOURCE is a
+    library query name, a .rq file or -.
+    """
     settings = settings_of(ctx)
     if output_format not in ("table", "csv", "tsv", "json"):
         fail(f"format inconnu : {output_format}", f"unknown format: {output_format}")
-    if source == "-":
-        text = sys.stdin.read()
-    else:
+    raw = _parse_params(param or [])
+    is_file = source == "-" or source.endswith(".rq") or Path(source).is_file()
+    if not is_file:
         try:
-            text = Path(source).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            fail(f"{source} : lecture impossible ({exc})", f"{source}: cannot read ({exc})")
-    if not text.strip():
-        fail(f"{source} : requête vide", f"{source}: empty query")
-    form = query_form(text)
+            named = named_queries.get(source)
+            bindings = named.bind(raw, base=settings.base_uri)
+        except named_queries.QueryLibraryError as exc:
+            fail(exc.message_fr, exc.message_en)
+        text, form = named.text, named.form
+    else:
+        if raw:
+            fail(
+                "--param ne s'applique qu'aux requêtes nommées",
+                "--param applies to named queries only",
+            )
+        bindings = {}
+        if source == "-":
+            text = sys.stdin.read()
+        else:
+            try:
+                text = Path(source).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                fail(f"{source} : lecture impossible ({exc})", f"{source}: cannot read ({exc})")
+        if not text.strip():
+            fail(f"{source} : requête vide", f"{source}: empty query")
+        form = query_form(text)  # type: ignore[assignment]
     with opened_store(settings) as store:
         try:
+            answer: named_queries.Answer
             if form == "SELECT":
-                answer: SelectResult = store.select(text)
-                if output_format == "table":
-                    out.print(results.select_table(answer))
-                    out.print(f"{len(answer)} ligne(s) / row(s)", highlight=False)
-                else:
-                    render = {
-                        "csv": results.select_csv,
-                        "tsv": results.select_tsv,
-                        "json": results.select_json,
-                    }
-                    sys.stdout.write(render[output_format](answer))
+                answer = store.select(text, bindings)
             elif form == "ASK":
-                sys.stdout.write(results.ask_text(store.ask(text), output_format) + "\n")  # type: ignore[arg-type]
+                answer = store.ask(text, bindings)
             elif form in ("CONSTRUCT", "DESCRIBE"):
-                sys.stdout.write(results.graph_text(store.construct(text)))
+                answer = store.construct(text, bindings)
             else:
                 fail(
                     "seules les requêtes SELECT, ASK, CONSTRUCT et DESCRIBE sont acceptées",
@@ -291,6 +358,35 @@ def query(
                 )
         except QuerySyntaxError as exc:
             fail(f"{source} : {exc.message_fr}", f"{source}: {exc.message_en}")
+        _print_answer(answer, output_format)
+
+
+@app.command("queries")
+def list_queries(
+    ctx: typer.Context,
+    output_format: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """Liste les requêtes nommées de la bibliothèque / list the library's named queries."""
+    settings = settings_of(ctx)
+    if output_format not in ("table", "json"):
+        fail(f"format inconnu : {output_format}", f"unknown format: {output_format}")
+    entries = named_queries.catalog()
+    if output_format == "json":
+        docs = [q.as_dict(settings.base_uri) for q in entries]
+        sys.stdout.write(json.dumps(docs, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title="Requêtes nommées / named queries")
+    table.add_column("nom / name", no_wrap=True)
+    table.add_column("titre", overflow="fold")
+    table.add_column("paramètres (* obligatoire / required)", overflow="fold")
+    for named in entries:
+        params = ", ".join(
+            f"{p.name}{'*' if p.required else ''}: {p.type}"
+            + (f" = {p.default}" if p.default is not None else "")
+            for p in named.parameters
+        )
+        table.add_row(named.name, escape(named.title["fr"]), escape(params) or "—")
+    out.print(table)
 
 
 @app.command()

@@ -1,9 +1,76 @@
-"""The `essgraph serve` command (being built: see issue 4)."""
+"""The `essgraph serve` command: the web application (SPARQL endpoint, named queries, pages)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+
+from essgraph import bootstrap
+from store import Store, StoreError
+
+
+def _load_demo(store: Store) -> None:
+    """Vocabularies and the demo: the three bundled survey exports ingested as one batch."""
+    from essgraph.cli import EXIT_INVALID, fail
+    from ingest.errors import IngestError
+
+    try:
+        result = bootstrap.load_demo(store)
+    except IngestError as exc:
+        fail(exc.message_fr, exc.message_en)
+    if not result.report.conforms:
+        fail(
+            "les données de démonstration ne sont pas conformes",
+            "the demo data does not conform",
+            EXIT_INVALID,
+        )
 
 
 def register(app: typer.Typer) -> None:
     """Add the serve command to the `essgraph` application."""
+
+    @app.command()
+    def serve(
+        ctx: typer.Context,
+        demo: Annotated[
+            bool,
+            typer.Option(
+                "--demo", help="Charger vocabulaires et démo d'abord / load the demo first."
+            ),
+        ] = False,
+        host: Annotated[str | None, typer.Option(help="Adresse d'écoute (ESSGRAPH_HOST).")] = None,
+        port: Annotated[int | None, typer.Option(help="Port d'écoute (ESSGRAPH_PORT).")] = None,
+    ) -> None:
+        """Lance le serveur web / run the web server (SPARQL, requêtes nommées, page)."""
+        import uvicorn
+
+        from api.app import create_app, open_configured_store
+        from essgraph.cli import err, fail, settings_of
+
+        settings = settings_of(ctx).model_copy(
+            update={k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+        )
+        try:
+            store = open_configured_store(settings)
+        except StoreError as exc:
+            fail(exc.message_fr, exc.message_en)
+        try:
+            if demo:
+                _load_demo(store)
+            err.print(
+                f"essgraph : http://{settings.host}:{settings.port}/sparql "
+                f"(magasin / store : {settings.store})",
+                highlight=False,
+            )
+            uvicorn.run(
+                create_app(settings, store),
+                host=settings.host,
+                port=settings.port,
+                log_level="info",
+                proxy_headers=False,
+            )
+        except StoreError as exc:
+            fail(exc.message_fr, exc.message_en)
+        finally:
+            store.close()

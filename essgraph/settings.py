@@ -64,7 +64,9 @@ class Settings(BaseSettings):
         default=30.0, gt=0, le=3600, description="Server cap on a query's run time (seconds)."
     )
     query_memory_mb: int = Field(
-        default=2048, ge=64, description="Memory cap of the query engine process (MiB)."
+        default=2048,
+        ge=64,
+        description="Memory the query engine process may use beyond its start-up size (MiB).",
     )
     max_rows: int = Field(
         default=10_000, ge=1, description="Row cap of /sparql answers (announced in a header)."
@@ -78,6 +80,9 @@ class Settings(BaseSettings):
     service_allowlist: list[str] = Field(
         default_factory=list,
         description="Endpoints SERVICE may call (JSON list); empty = SERVICE refused.",
+    )
+    cache_max_age: int = Field(
+        default=60, ge=0, description="max-age (seconds) of cacheable GET answers of the API."
     )
 
     @field_validator("base_uri")

@@ -1,0 +1,32 @@
+"""The language of an answer: ``?lang=`` first, then ``Accept-Language``, French by default."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from starlette.requests import Request
+
+Lang = Literal["fr", "en"]
+
+
+def pick_lang(explicit: str | None, accept_language: str | None) -> Lang:
+    """``fr`` or ``en``: an explicit choice wins, then the first of the two the client ranks."""
+    if explicit in ("fr", "en"):
+        return explicit  # type: ignore[return-value]
+    ranked: list[tuple[float, int, str]] = []
+    for index, element in enumerate((accept_language or "").split(",")):
+        tag, _, params = element.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in ("fr", "en") and q > 0:
+            ranked.append((-q, index, primary))
+    return sorted(ranked)[0][2] if ranked else "fr"  # type: ignore[return-value]
+
+
+def request_lang(request: Request) -> Lang:
+    return pick_lang(request.query_params.get("lang"), request.headers.get("accept-language"))
