@@ -174,6 +174,15 @@ class Store(abc.ABC):
         return [g for g in self.named_graphs() if self.is_public(g)]
 
     # -- writes -------------------------------------------------------------------------
+    def _check_writable(self, graph: URIRef) -> None:
+        """Refuse writes to the system graph (the data version is the store's own)."""
+        if not isinstance(graph, URIRef) or graph == self.system_graph:
+            raise StoreError(
+                f"Graphe non modifiable : {graph}",
+                f"Graph cannot be written: {graph}",
+                code="reserved-graph",
+            )
+
     def replace_graph(self, graph: URIRef, data: Graph) -> None:
         """Make ``graph`` hold exactly ``data``, atomically (readers see old or new)."""
         self.replace_graphs({graph: data})

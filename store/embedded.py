@@ -90,14 +90,6 @@ class EmbeddedStore(Store):
         self._update(sparql_text.drop_graph_update(graph, self.system_graph, _new_version()))
         return True
 
-    def _check_writable(self, graph: URIRef) -> None:
-        if not isinstance(graph, URIRef) or graph == self.system_graph:
-            raise StoreError(
-                f"Graphe non modifiable : {graph}",
-                f"Graph cannot be written: {graph}",
-                code="reserved-graph",
-            )
-
     def _update(self, update: str) -> None:
         """Run one update request; pyoxigraph applies it in one transaction or not at all."""
         try:

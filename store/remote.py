@@ -83,14 +83,6 @@ class RemoteStore(Store):
         self._update(sparql_text.drop_graph_update(graph, self.system_graph, uuid.uuid4().hex))
         return True
 
-    def _check_writable(self, graph: URIRef) -> None:
-        if not isinstance(graph, URIRef) or graph == self.system_graph:
-            raise StoreError(
-                f"Graphe non modifiable : {graph}",
-                f"Graph cannot be written: {graph}",
-                code="reserved-graph",
-            )
-
     def _update(self, update: str) -> None:
         try:
             response = self._http.post(

@@ -376,12 +376,7 @@ class IsolatedStore(Store):
     # -- the Store interface -------------------------------------------------------------
     def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
         for graph in graphs:
-            if not isinstance(graph, URIRef) or graph == self.system_graph:
-                raise StoreError(
-                    f"Graphe non modifiable : {graph}",
-                    f"Graph cannot be written: {graph}",
-                    code="reserved-graph",
-                )
+            self._check_writable(graph)
         # serialised here, so the child only receives text (and tests can patch ntriples)
         texts = {graph: sparql_text.ntriples(data) for graph, data in graphs.items()}
         self._call("replace", texts)
