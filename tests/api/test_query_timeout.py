@@ -34,7 +34,9 @@ def isolated(tmp_path: Path) -> Iterator[tuple[Settings, Store]]:
         store.close()
 
 
-async def _race(settings: Settings, store: Store) -> tuple[httpx.Response, float, list[float]]:
+async def _race(settings: Settings, store: Store) -> tuple[httpx.Response, float, list[bool]]:
+    """Send a runaway query, then simple ones while it runs; note whether each simple answer
+    came back while the runaway was still pending (ordering, not wall-clock thresholds)."""
     transport = httpx.ASGITransport(app=create_app(settings, store))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         started = time.monotonic()
@@ -42,27 +44,26 @@ async def _race(settings: Settings, store: Store) -> tuple[httpx.Response, float
             http.get("/sparql", params={"query": RUNAWAY, "timeout": "2"})
         )
         await asyncio.sleep(0.3)  # the runaway is in the engine now
-        latencies = []
+        answered_meanwhile = []
         for _ in range(3):
-            begin = time.monotonic()
             answer = await http.post("/sparql", data={"query": SIMPLE})
             assert answer.status_code == 200, answer.text
-            latencies.append(time.monotonic() - begin)
+            answered_meanwhile.append(not runaway.done())
         stopped = await runaway
         elapsed = time.monotonic() - started
         after = await http.post("/sparql", data={"query": SIMPLE})  # the worker is back
         assert after.status_code == 200
-        return stopped, elapsed, latencies
+        return stopped, elapsed, answered_meanwhile
 
 
 def test_runaway_query_is_stopped_while_others_answer(
     isolated: tuple[Settings, Store],
 ) -> None:
     settings, store = isolated
-    stopped, elapsed, latencies = asyncio.run(_race(settings, store))
+    stopped, elapsed, answered_meanwhile = asyncio.run(_race(settings, store))
     assert stopped.status_code == 503, stopped.text
     assert stopped.headers["content-type"].startswith("application/problem+json")
     assert stopped.json()["code"] == "query-timeout"
     assert "2 s" in stopped.json()["message"]["en"]
-    assert 2 <= elapsed < 10
-    assert max(latencies) < 1.5, latencies
+    assert 2 <= elapsed < 20  # stopped at ?timeout=2, well before the server cap (20 s)
+    assert all(answered_meanwhile), answered_meanwhile  # the site kept answering
