@@ -11,8 +11,11 @@ Targets, all on the same N-Quads file from bench/generate_graph.py:
             ``--rdflib-limit`` seconds per run, reported as "> N s";
   server    the Oxigraph server (``oxigraph serve``) over HTTP, same text, public graphs
             given as ``default-graph-uri``, SPARQL JSON results read and parsed;
-  essgraph  (with ``--essgraph-url``) essgraph's own ``GET /queries/{name}`` over HTTP.
-Prints a Markdown table of median and p95 per target with the ratio to the embedded median.
+  essgraph  (with ``--essgraph-url``) essgraph's own ``GET /queries/{name}`` over HTTP, all
+            rows in one page (``--essgraph-per-page``; start the app with ESSGRAPH_MAX_ROWS
+            at least that, and the same data in its ESSGRAPH_DATA_DIR).
+Prints a Markdown table of median and p95 per target with the ratio to the embedded median,
+then rdflib / essgraph HTTP and essgraph HTTP / server (medians) when those targets ran.
 Figures drift on a shared machine: compare ratios within one run.
 """
 
@@ -99,6 +102,20 @@ def fmt(seconds: float) -> str:
     if seconds < 1:
         return f"{seconds * 1000:.1f} ms"
     return f"{seconds:.2f} s"
+
+
+#: Ratio columns (median over median) printed when both targets ran.
+RATIOS = [("rdflib", "essgraph HTTP"), ("essgraph HTTP", "server")]
+
+
+def ratio(a: Timing, b: Timing) -> str:
+    """``a``'s median over ``b``'s; a lower bound ("> x") when ``a`` hit the rdflib limit."""
+    if a.error or b.error or not b.seconds:
+        return "–"
+    if not a.seconds:
+        return f"> {a.limit / median(b.seconds):.0f}×" if a.limit else "–"
+    value = median(a.seconds) / median(b.seconds)
+    return f"{value:.0f}×" if value >= 10 else f"{value:.2f}×"
 
 
 # -- targets ---------------------------------------------------------------------------------
@@ -242,16 +259,21 @@ def server_run(client: httpx.Client, url: str, text: str) -> Callable[[], int]:
 
 
 def essgraph_run(
-    client: httpx.Client, url: str, name: str, raw: dict[str, str]
+    client: httpx.Client, url: str, name: str, raw: dict[str, str], per_page: int
 ) -> Callable[[], int]:
+    """All rows in one page; a truncated answer fails the cell (rows would not compare)."""
+    params = {**raw, "per_page": str(per_page)}
+
     def run() -> int:
         response = client.get(
             f"{url.rstrip('/')}/queries/{name}",
-            params=raw,
+            params=params,
             headers={"Accept": "application/sparql-results+json"},
         )
         response.raise_for_status()
-        return len(response.json()["results"]["bindings"])
+        if response.headers.get("X-Essgraph-Truncated") == "true":
+            raise RuntimeError(f"truncated at {per_page} rows: raise ESSGRAPH_MAX_ROWS")
+        return len(json.loads(response.content)["results"]["bindings"])
 
     return run
 
@@ -276,6 +298,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rdflib-limit", type=float, default=60.0, help="seconds per run")
     parser.add_argument("--no-rdflib", action="store_true")
     parser.add_argument("--essgraph-url", help="base URL of a running essgraph app (4th target)")
+    parser.add_argument(
+        "--essgraph-per-page",
+        type=int,
+        default=1_000_000,
+        help="per_page of the essgraph target (the app's ESSGRAPH_MAX_ROWS must allow it)",
+    )
     parser.add_argument("--only", nargs="*", help="named queries to run (default: all)")
     parser.add_argument("--data", type=Path, help="reuse this N-Quads file instead of generating")
     parser.add_argument(
@@ -326,7 +354,10 @@ def main(argv: list[str] | None = None) -> int:
             timings["server"] = time_runs(server_run(client, url, text), args.runs)
             if args.essgraph_url:
                 timings["essgraph HTTP"] = time_runs(
-                    essgraph_run(client, args.essgraph_url, named.name, raw), args.runs
+                    essgraph_run(
+                        client, args.essgraph_url, named.name, raw, args.essgraph_per_page
+                    ),
+                    args.runs,
                 )
             print(f"{named.name}: done", file=sys.stderr)
             table.append((named.name, timings["embedded"].rows, timings))
@@ -336,16 +367,20 @@ def main(argv: list[str] | None = None) -> int:
         rdflib_target.stop()
 
     where = "on disk" if args.on_disk else "in memory"
+    data = f"{args.data.name}" if args.data else f"{args.triples:,} generated triples"
     print(
-        f"\n{args.triples:,} generated triples; embedded store {where}, server on disk; "
+        f"\n{data}; embedded store {where}, server on disk; "
         f"median / p95 of {args.runs} runs; (×) = median relative to embedded.\n"
     )
-    print("| query | rows | " + " | ".join(columns) + " |")
-    print("|---|---:|" + "---|" * len(columns))
+    ratios = [(a, b) for a, b in RATIOS if a in columns and b in columns]
+    headers = columns + [f"{a} / {b}" for a, b in ratios]
+    print("| query | rows | " + " | ".join(headers) + " |")
+    print("|---|---:|" + "---|" * len(columns) + "---:|" * len(ratios))
     for name, rows, timings in table:
         own = timings["embedded"].seconds
         ref = median(own) if own else None
         cells = [timings[c].cell(ref if c != "embedded" else None) for c in columns]
+        cells += [ratio(timings[a], timings[b]) for a, b in ratios]
         mismatch = {c: t.rows for c, t in timings.items() if t.rows is not None and t.rows != rows}
         note = f" (rows differ: {mismatch})" if mismatch else ""
         print(f"| {name}{note} | {rows} | " + " | ".join(cells) + " |")
