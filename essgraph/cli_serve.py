@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Annotated
 
 import typer
@@ -25,6 +26,19 @@ def _load_demo(store: Store) -> None:
             "the demo data does not conform",
             EXIT_INVALID,
         )
+
+
+def _address_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on ``host:port``, checked before the store opens and
+    the demo loads (uvicorn would only say so, in English, after all that work)."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 def register(app: typer.Typer) -> None:
@@ -51,6 +65,14 @@ def register(app: typer.Typer) -> None:
         settings = settings_of(ctx).model_copy(
             update={k: v for k, v in {"host": host, "port": port}.items() if v is not None}
         )
+        problem = _address_problem(settings.host, settings.port)
+        if problem:
+            fail(
+                f"impossible d'écouter sur {settings.host}:{settings.port} ({problem}) : "
+                "choisissez un autre --port ou ESSGRAPH_PORT",
+                f"cannot listen on {settings.host}:{settings.port} ({problem}): "
+                "choose another --port or ESSGRAPH_PORT",
+            )
         try:
             store = open_configured_store(settings)
         except StoreError as exc:

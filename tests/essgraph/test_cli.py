@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -295,3 +296,17 @@ def test_demo_and_query_against_the_real_oxigraph_server(
     result = runner.invoke(app, ["--store", endpoint, "query", "-", "--format", "csv"], input=QUERY)
     assert result.exit_code == 0, result.stderr
     assert len(result.stdout.strip().splitlines()) == 7
+
+
+def test_serve_on_a_busy_port_is_one_clear_line(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner.invoke(
+            app, ["--data-dir", str(tmp_path), "serve", "--host", "127.0.0.1", "--port", str(port)]
+        )
+    assert result.exit_code == 2
+    assert f"127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "oxigraph").exists()  # nothing opened, nothing written
