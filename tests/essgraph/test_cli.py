@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -90,20 +88,6 @@ def test_demo_loads_vocabularies_and_demo_data_and_summarises(demo_dir: Path) ->
             "SELECT (COUNT(?c) AS ?n) WHERE { ?c a ess:Collectivity }"
         )
         assert int(answer.rows[0]["n"]) == 6
-
-
-def test_console_script_runs_the_demo(tmp_path: Path) -> None:
-    """The installed `essgraph` entry point works (packaging metadata is not stale)."""
-    exe = Path(sys.executable).with_name("essgraph")
-    done = subprocess.run(
-        [str(exe), "--data-dir", str(tmp_path), "demo"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "graph/source/demo-2021" in done.stdout
 
 
 def test_load_valid_file_into_its_named_graph(demo_dir: Path, tmp_path: Path) -> None:

@@ -138,6 +138,7 @@ def test_violation_exits_1_and_writes_nothing(exports: Path, tmp_path: Path) -> 
 
 
 def test_demo_ingests_the_samples_through_the_installed_script(tmp_path: Path) -> None:
+    """The installed `essgraph` entry point works (packaging metadata is not stale)."""
     exe = Path(sys.executable).with_name("essgraph")
     done = subprocess.run(
         [str(exe), "--data-dir", str(tmp_path), "demo"],
