@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,7 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 from generate_graph import generate  # sibling script (bench/ is on sys.path)
+from oxigraph_process import OXIGRAPH, oxigraph_serving
 
 import queries
 from store import SelectResult
@@ -48,7 +48,6 @@ from store.sparql_text import bind_values
 
 BASE = "https://w3id.org/essgraph/"
 GRAPHS = [f"{BASE}graph/source/bench", f"{BASE}graph/thesauri", f"{BASE}graph/ontology"]
-OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 
 #: Parameters each query is timed with (besides its defaults); ``{…}`` filled from the data.
 PARAMS: dict[str, dict[str, str]] = {
@@ -215,34 +214,8 @@ def oxigraph_server(nquads: Path) -> Iterator[str]:
             check=True,
             capture_output=True,
         )
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        process = subprocess.Popen(  # noqa: S603
-            [
-                str(OXIGRAPH),
-                "serve-read-only",
-                "--location",
-                location,
-                "--bind",
-                f"127.0.0.1:{port}",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    httpx.post(f"{url}/query", data={"query": "ASK {}"}, timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+        with oxigraph_serving(location, read_only=True) as url:
             yield url
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
 
 
 def server_run(client: httpx.Client, url: str, text: str) -> Callable[[], int]:

@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import argparse
 import io
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
-import httpx
+from oxigraph_process import oxigraph_serving
 from rdflib import Graph, Literal, URIRef
 
 from store import Store
@@ -54,31 +50,6 @@ def synthetic_graph(triples: int) -> Graph:
             )
         )
     return graph
-
-
-@contextmanager
-def oxigraph_server(location: Path) -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    binary = Path(sys.executable).with_name("oxigraph")
-    process = subprocess.Popen(  # noqa: S603 - our own binary, fixed arguments
-        [str(binary), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                httpx.post(f"{url}/query", data={"query": "ASK {}"}, timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def median_seconds(action: Callable[[], object], repeat: int) -> float:
@@ -121,7 +92,7 @@ def main() -> None:
         with EmbeddedStore(BASE, Path(tmp) / "disk") as disk:
             results["disk"] = measure(disk, data, args.repeat)
         with (
-            oxigraph_server(Path(tmp) / "server") as url,
+            oxigraph_serving(Path(tmp) / "server") as url,
             RemoteStore(BASE, f"{url}/query") as remote,
         ):
             results["oxigraph server"] = measure(remote, data, args.repeat)
