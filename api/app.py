@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from importlib import resources
+from importlib import resources as package_files
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -21,7 +21,7 @@ import queries
 from api import errors
 from api.answering import EXPOSED
 from api.middleware import MergeVary
-from api.routes import named_queries, sparql
+from api.routes import changes, home, named_queries, published, resources, sparql, vocabulary
 from essgraph.settings import Settings, load_settings
 from queries import NamedQuery
 from store import Store
@@ -82,6 +82,11 @@ def create_app(
     errors.install(app)
     app.include_router(sparql.router)
     app.include_router(named_queries.build_router(named, settings.base_uri, settings.max_rows))
+    app.include_router(home.router)
+    app.include_router(resources.router)
+    app.include_router(published.router)
+    app.include_router(changes.router)
+    app.include_router(vocabulary.router)
     app.mount(
         "/static/vendor/codemirror",
         StaticFiles(directory=NODE_MODULES / "codemirror", check_dir=False),
@@ -89,7 +94,7 @@ def create_app(
     )
     app.mount(
         "/static",
-        StaticFiles(directory=str(resources.files("api").joinpath("static"))),
+        StaticFiles(directory=str(package_files.files("api").joinpath("static"))),
         name="static",
     )
     app.add_middleware(GZipMiddleware, minimum_size=500)

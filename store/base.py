@@ -14,6 +14,7 @@ from typing import IO, Literal
 from rdflib import BNode, Graph, URIRef
 from rdflib import Literal as RDFLiteral
 
+from . import sparql_text
 from .errors import StoreError, WrongQueryForm
 from .sparql_text import QueryForm
 
@@ -187,12 +188,24 @@ class Store(abc.ABC):
         """Make ``graph`` hold exactly ``data``, atomically (readers see old or new)."""
         self.replace_graphs({graph: data})
 
-    @abc.abstractmethod
     def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
         """Replace several graphs in one atomic write (an ingest batch spanning files).
 
         An empty graph in ``graphs`` removes that graph. All or nothing, one version change.
         """
+        for graph in graphs:
+            self._check_writable(graph)
+        self.replace_ntriples({graph: sparql_text.ntriples(data) for graph, data in graphs.items()})
+
+    def replace_ntriples(self, texts: Mapping[URIRef, str]) -> None:
+        """`replace_graphs` from N-Triples text (what fast writers and worker processes send)."""
+        for graph in texts:
+            self._check_writable(graph)
+        self._write_ntriples(dict(texts))
+
+    @abc.abstractmethod
+    def _write_ntriples(self, texts: dict[URIRef, str]) -> None:
+        """The backend's one atomic update: drop each graph, insert its text, new version."""
 
     @abc.abstractmethod
     def drop_graph(self, graph: URIRef) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from pathlib import Path
 from typing import IO, TypeVar
@@ -72,15 +72,7 @@ class EmbeddedStore(Store):
         return self._ox
 
     # -- writes -------------------------------------------------------------------------
-    def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
-        for graph in graphs:
-            self._check_writable(graph)
-        self.replace_ntriples({graph: sparql_text.ntriples(data) for graph, data in graphs.items()})
-
-    def replace_ntriples(self, texts: Mapping[URIRef, str]) -> None:
-        """`replace_graphs` from N-Triples text (what a worker process receives)."""
-        for graph in texts:
-            self._check_writable(graph)
+    def _write_ntriples(self, texts: dict[URIRef, str]) -> None:
         self._update(sparql_text.replace_graphs_update(texts, self.system_graph, _new_version()))
 
     def drop_graph(self, graph: URIRef) -> bool:

@@ -15,7 +15,7 @@ import time
 import urllib.error
 import uuid
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from typing import IO, Any, cast
 from urllib.parse import urlencode
 
@@ -70,10 +70,7 @@ class RemoteStore(Store):
         self._http = httpx.Client(timeout=timeout)
 
     # -- writes -------------------------------------------------------------------------
-    def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
-        for graph in graphs:
-            self._check_writable(graph)
-        texts = {graph: sparql_text.ntriples(data) for graph, data in graphs.items()}
+    def _write_ntriples(self, texts: dict[URIRef, str]) -> None:
         self._update(sparql_text.replace_graphs_update(texts, self.system_graph, uuid.uuid4().hex))
 
     def drop_graph(self, graph: URIRef) -> bool:

@@ -33,7 +33,7 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -45,7 +45,6 @@ from rdflib import Graph, URIRef
 
 from . import base as base_module
 from . import errors as errors_module
-from . import sparql_text
 from .base import (
     Bindings,
     EngineCrashed,
@@ -374,11 +373,7 @@ class IsolatedStore(Store):
         return child.pid if child is not None else None
 
     # -- the Store interface -------------------------------------------------------------
-    def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
-        for graph in graphs:
-            self._check_writable(graph)
-        # serialised here, so the child only receives text (and tests can patch ntriples)
-        texts = {graph: sparql_text.ntriples(data) for graph, data in graphs.items()}
+    def _write_ntriples(self, texts: dict[URIRef, str]) -> None:
         self._call("replace", texts)
 
     def drop_graph(self, graph: URIRef) -> bool:

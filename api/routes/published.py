@@ -1,0 +1,5 @@
+"""(being written this session)"""
+
+from fastapi import APIRouter
+
+router = APIRouter()
