@@ -8,7 +8,7 @@ records pyshacl's give:
 - terms come back in N-Triples syntax and are parsed back into rdflib terms; blank nodes
   come back relabelled ``_:0_b{n}``, *n* counting distinct blank nodes in order of first
   appearance in the input, so the N-Triples written here numbers them the same way and the
-  labels map back to the caller's own blank nodes (:func:`_check_engine` verifies that
+  labels map back to the caller's own blank nodes (:func:`check_engine` verifies that
   numbering on the installed version before the engine is used);
 - messages come back without their language tag: they are taken from the shape's own
   ``sh:message`` (by source shape), which is what pyshacl copies into its report;
@@ -21,7 +21,7 @@ label) raises :class:`Unsupported`, and ``shapes.validate`` then runs pyshacl in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
@@ -31,7 +31,17 @@ from rdflib.term import Identifier, Node
 
 from shapes.report import Severity, ValidationResult
 
-__all__ = ["Unsupported", "available", "validate_graphs"]
+__all__ = [
+    "Unsupported",
+    "available",
+    "check_engine",
+    "compiled_shapes",
+    "read_result",
+    "shape_blank_count",
+    "shape_info",
+    "validate_graphs",
+    "vocabularies_text",
+]
 
 _SEVERITY: dict[str, Severity] = {"Violation": "violation", "Warning": "warning", "Info": "info"}
 _LABEL = re.compile(r"^_:0_b([0-9]+)$")
@@ -47,7 +57,7 @@ class Unsupported(Exception):
 def available() -> bool:
     """True when the ``shacl`` package is installed and numbers blank nodes as expected."""
     try:
-        _check_engine()
+        check_engine()
     except (ImportError, Unsupported):
         return False
     return True
@@ -101,7 +111,7 @@ class _Writer:
 
 
 @cache
-def _vocabularies_text(base: str) -> tuple[str, tuple[tuple[BNode, int], ...]]:
+def vocabularies_text(base: str) -> tuple[str, tuple[tuple[BNode, int], ...]]:
     from shapes import vocabularies_graph
 
     writer = _Writer()
@@ -119,7 +129,7 @@ class _ShapeInfo:
 
 
 @cache
-def _compiled() -> Any:
+def compiled_shapes() -> Any:
     import shacl
 
     from shapes import shapes_graph
@@ -128,7 +138,7 @@ def _compiled() -> Any:
 
 
 @cache
-def _shape_info() -> dict[str, _ShapeInfo]:
+def shape_info() -> dict[str, _ShapeInfo]:
     """Per named shape (keyed by its N-Triples form): its ``sh:path`` and its messages."""
     from shapes import shapes_graph
 
@@ -149,7 +159,7 @@ def _shape_info() -> dict[str, _ShapeInfo]:
 
 
 @cache
-def _check_engine() -> None:
+def check_engine() -> None:
     """Check, once, that blank-node labels come back as this module expects."""
     import shacl
 
@@ -168,6 +178,24 @@ def _check_engine() -> None:
         raise Unsupported(f"blank-node labels not as expected: {got}")
 
 
+@cache
+def shape_blank_count() -> int:
+    """How many blank nodes the engine numbers before the data's: those of the compiled
+    shapes (``_:0_b{n}`` counts them first), measured once with a derivation that lacks
+    every field, so a result's label maps back to the data's own blank node."""
+    text = "_:probe <https://w3id.org/essgraph/ontology#forProperty> <urn:essgraph:probe> .\n"
+    report = compiled_shapes().validate_text(text, "ntriples")
+    numbers = set()
+    for item in cast(list[Any], report.results):
+        label = _LABEL.match(str(item.focus_node))
+        if label is None:
+            raise Unsupported(f"unexpected probe result {item.focus_node}")
+        numbers.add(int(label.group(1)))
+    if len(numbers) != 1:
+        raise Unsupported(f"blank-node numbering not understood: {sorted(numbers)}")
+    return numbers.pop() - 1
+
+
 # --- reading results ------------------------------------------------------------------------
 
 
@@ -179,7 +207,7 @@ def _unescape(text: str) -> str:
     return _ESCAPE.sub(one, text)
 
 
-def _term(text: str, blanks: list[BNode], original: dict[str, Identifier]) -> Identifier:
+def _term(text: str, blanks: Sequence[BNode | None], original: dict[str, Identifier]) -> Identifier:
     known = original.get(text)
     if known is not None:
         return known
@@ -188,9 +216,10 @@ def _term(text: str, blanks: list[BNode], original: dict[str, Identifier]) -> Id
     label = _LABEL.match(text)
     if label:
         n = int(label.group(1))
-        if 1 <= n <= len(blanks):
-            return blanks[n - 1]
-        raise Unsupported(f"unknown blank node {text}")
+        node = blanks[n - 1] if 1 <= n <= len(blanks) else None
+        if node is None:  # past the data's, or one of the shapes' own blank nodes
+            raise Unsupported(f"unknown blank node {text}")
+        return node
     literal = _LITERAL.match(text)
     if literal:
         lexical, lang, datatype = literal.groups()
@@ -203,9 +232,13 @@ def _term(text: str, blanks: list[BNode], original: dict[str, Identifier]) -> Id
     raise Unsupported(f"unreadable term {text!r}")
 
 
-def _result(
-    item: Any, blanks: list[BNode], original: dict[str, Identifier], shapes: dict[str, _ShapeInfo]
+def read_result(
+    item: Any,
+    blanks: Sequence[BNode | None],
+    original: dict[str, Identifier],
+    shapes: dict[str, _ShapeInfo],
 ) -> ValidationResult:
+    """One engine result as a ValidationResult; ``blanks[n - 1]`` is the node ``_:0_b{n}``."""
     shape_text = str(item.source_shape)
     info = shapes.get(shape_text)
     if info is None:
@@ -241,22 +274,23 @@ def validate_graphs(
     graphs: Iterable[Graph], *, base: str, vocabularies: bool
 ) -> list[ValidationResult]:
     """Validate the union of ``graphs`` (and of the vocabularies) against every shape."""
-    _check_engine()
+    check_engine()
     parts: list[str] = []
     writer = _Writer()
     if vocabularies:
-        text, blanks = _vocabularies_text(base)
+        text, blanks = vocabularies_text(base)
         parts.append(text)
         writer = _Writer(dict(blanks))
     for graph in graphs:
         parts.append(writer.write(graph))
-    order: list[BNode] = [BNode()] * len(writer.blanks)
+    offset = shape_blank_count()
+    order: list[BNode | None] = [None] * (offset + len(writer.blanks))
     for node, n in writer.blanks.items():
-        order[n - 1] = node
+        order[offset + n - 1] = node
     try:
-        report = _compiled().validate_text("".join(parts), "ntriples")
+        report = compiled_shapes().validate_text("".join(parts), "ntriples")
     except ValueError as error:  # a term the N-Triples parser refuses (e.g. an IRI with a space)
         raise Unsupported(str(error)) from error
-    shapes = _shape_info()
+    shapes = shape_info()
     original = writer.original()
-    return [_result(item, order, original, shapes) for item in cast(list[Any], report.results)]
+    return [read_result(item, order, original, shapes) for item in cast(list[Any], report.results)]

@@ -82,3 +82,26 @@ def test_a_sequence_of_graphs_is_validated_as_their_union(engine: Engine) -> Non
     union = validate(first + second, engine=engine)
     assert validate([first, second], engine=engine).to_dict() == union.to_dict()
     assert len(first) + len(second) == len(first + second), "the inputs are left untouched"
+
+
+def test_fast_engine_maps_blank_focus_nodes_back_itself() -> None:
+    """Regression: the engine numbers the compiled shapes' own blank nodes before the data's;
+    a result on the data's first blank node must come back as that node, from the fast engine
+    itself (not through the pyshacl fallback)."""
+    ess = "https://w3id.org/essgraph/ontology#"
+    prov = "http://www.w3.org/ns/prov#"
+    graph = Graph()
+    practice = URIRef(f"{DEFAULT_BASE}id/practice/x/y")
+    response = URIRef(f"{DEFAULT_BASE}id/response/s/1")
+    nodes = [BNode(f"n{i}") for i in range(1, 101)]
+    for node in nodes:
+        graph.add((practice, URIRef(f"{prov}qualifiedDerivation"), node))
+        graph.add((node, URIRef(f"{prov}entity"), response))
+        graph.add((node, URIRef(f"{ess}forProperty"), URIRef(f"{ess}dedicatedBudget")))
+        graph.add((node, URIRef(f"{ess}sourceColumn"), Literal("B")))
+        if node != nodes[0]:
+            graph.add((node, URIRef(f"{ess}rawValue"), Literal("1")))
+    assert native.shape_blank_count() > 0
+    results = native.validate_graphs([graph], base=DEFAULT_BASE, vocabularies=True)
+    raw_value = [r for r in results if r.path == URIRef(f"{ess}rawValue")]
+    assert [r.focus_node for r in raw_value] == [nodes[0]]
