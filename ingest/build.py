@@ -1,12 +1,14 @@
 """Response records → RDF: the public source graph and the private graph of one file.
 
+The graphs are written as N-Triples text while they are built (``ingest.ntriples``), the
+form the store and the SHACL engine read; rdflib graphs are only parsed on demand.
 IRIs are deterministic (``ingest.keys``); blank nodes are only used for qualified
-derivations, which ``rdflib.compare.isomorphic`` matches. Nothing depends on the clock:
-``prov:generatedAtTime`` of a source file is the latest submission date it holds (the export
-was generated after it), or, for a file without dates, the reader's time (then re-ingests
-differ by that one literal only). Every non-empty cell ends in exactly one account: ``mapped``
-(it backs a stated fact, with a qualified derivation) or ``raw`` (an ``ess:RawAnswer``);
-personal cells go to the private graph only.
+derivations, labelled by a per-file counter, so a re-ingest writes the same text. Nothing
+depends on the clock: ``prov:generatedAtTime`` of a source file is the latest submission
+date it holds (the export was generated after it), or, for a file without dates, the
+reader's time (then re-ingests differ by that one literal only). Every non-empty cell ends in
+exactly one account: ``mapped`` (it backs a stated fact, with a qualified derivation) or
+``raw`` (an ``ess:RawAnswer``); personal cells go to the private graph only.
 """
 
 from __future__ import annotations
@@ -16,13 +18,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property, lru_cache
 
-from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib import Graph, URIRef
 
+from ingest import vocabulary_nt as V
 from ingest.dedup import Role
 from ingest.keys import Iris, slug
 from ingest.normalise.names import display_name
+from ingest.ntriples import (
+    Lit,
+    NTriplesError,
+    TripleWriter,
+    boolean,
+    date_time,
+    decimal,
+    g_year,
+    integer,
+    iri,
+    literal,
+    parse,
+    term,
+)
 from ingest.reconcile import SCHEME_PROPERTY, Match, Reconciler
 from ingest.records import (
     Amount,
@@ -37,15 +54,15 @@ from ingest.records import (
     Year,
 )
 from ingest.report import Entry, FileReport, ResponseReport
-from ontology import ESS, ORG, SCHEMA, bind_prefixes
+from ontology import ESS, bind_prefixes
 
 #: Fields whose cells are personal data (private graph only), whatever the profile says.
 PERSONAL_FIELDS = frozenset({"contact_name", "contact_role", "contact_email", "contact_phone"})
 _PERSON_PROPERTY = {
-    "contact_name": SCHEMA.name,
-    "contact_role": SCHEMA.jobTitle,
-    "contact_email": SCHEMA.email,
-    "contact_phone": SCHEMA.telephone,
+    "contact_name": V.SCHEMA_NAME,
+    "contact_role": V.SCHEMA_JOB_TITLE,
+    "contact_email": V.SCHEMA_EMAIL,
+    "contact_phone": V.SCHEMA_TELEPHONE,
 }
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
 _PHONE = re.compile(r"^\+?[\d .()-]{9,}$")
@@ -66,14 +83,26 @@ class SourceContext:
 
 @dataclass
 class FileBuild:
-    """The graphs built from one file, its report, and where each subject came from."""
+    """The graphs built from one file (N-Triples text), its report, and where each subject
+    came from. ``public``/``private`` parse the text into rdflib graphs, on demand only."""
 
     context: SourceContext
-    public: Graph
-    private: Graph
+    public_text: str
+    private_text: str
     report: FileReport
     origins: dict[URIRef, ResponseReport] = field(default_factory=dict)
     collectivities: set[URIRef] = field(default_factory=set)
+    #: Blank nodes of the public text: labelled ``_:{blank_prefix}{n}``, n = 1…blanks.
+    blank_prefix: str = "b"
+    blanks: int = 0
+
+    @cached_property
+    def public(self) -> Graph:
+        return bind_prefixes(parse(self.public_text))
+
+    @cached_property
+    def private(self) -> Graph:
+        return bind_prefixes(parse(self.private_text))
 
 
 def _choices(value: object) -> list[Choice]:
@@ -95,12 +124,6 @@ def _text(value: object) -> str | None:
     return None
 
 
-def _decimal(value: Decimal) -> Literal:
-    """An ``xsd:decimal`` in canonical form ("1500000", "3.5"), as the stores write it back."""
-    text = format(value.normalize(), "f")
-    return Literal(text, datatype=XSD.decimal)
-
-
 def _year_value(value: object) -> tuple[int | None, list[str]]:
     if isinstance(value, Year):
         return value.value, []
@@ -111,6 +134,7 @@ def _year_value(value: object) -> tuple[int | None, list[str]]:
     return None, []
 
 
+@lru_cache(maxsize=65536)
 def _fold_plain(text: str) -> str:
     from ingest.keys import fold
 
@@ -157,6 +181,8 @@ class _ResponseBuilder:
         self.iris = owner.iris
         ctx = owner.context
         self.response = self.iris.response(ctx.info.source_id, record.response_id)
+        self.response_nt = iri(self.response)
+        self.row_nt = integer(data_row).nt
         self.ref = (record.source_id, record.response_id)
         self.mapped: set[CellRef] = set()
         self.raw_cells: set[CellRef] = set()
@@ -193,26 +219,30 @@ class _ResponseBuilder:
         self.report.entries.append(entry)
         return entry
 
-    def derive(self, subject: URIRef, prop: URIRef, cell: Cell, flags: Iterable[str] = ()) -> None:
+    def derive(self, subject: URIRef, prop: str, cell: Cell, flags: Iterable[str] = ()) -> None:
         """A qualified derivation: ``prop`` of ``subject`` was read from ``cell``."""
         g = self.o.public
-        node = BNode()
-        g.add((subject, PROV.qualifiedDerivation, node))
-        g.add((node, RDF.type, PROV.Derivation))
-        g.add((node, PROV.entity, self.response))
-        g.add((node, ESS.forProperty, prop))
-        g.add((node, ESS.sourceColumn, Literal(cell.ref.column)))
-        g.add((node, ESS.sourceRow, Literal(self.data_row)))
-        g.add((node, ESS.rawValue, Literal(cell.raw)))
+        node = g.blank()  # first written as the object of the first line (label order)
+        plain = self.o.plain
+        lines = [
+            f"{term(subject)} {V.PROV_QUALIFIED_DERIVATION} {node} .\n"
+            f"{node} {V.RDF_TYPE} {V.PROV_DERIVATION} .\n"
+            f"{node} {V.PROV_ENTITY} {self.response_nt} .\n"
+            f"{node} {V.ESS_FOR_PROPERTY} {term(prop)} .\n"
+            f"{node} {V.ESS_SOURCE_COLUMN} {plain(cell.ref.column)} .\n"
+            f"{node} {V.ESS_SOURCE_ROW} {self.row_nt} .\n"
+            f"{node} {V.ESS_RAW_VALUE} {literal(cell.raw).nt} .\n"
+        ]
         for flag in sorted(set(flags)):
-            g.add((node, ESS.flag, Literal(flag)))
+            lines.append(f"{node} {V.ESS_FLAG} {plain(flag)} .\n")
+        g.write("".join(lines), 6 + len(lines))
         self.mapped.add(cell.ref)
 
     def mapped_fact(
         self,
         subject: URIRef,
-        prop: URIRef,
-        obj: URIRef | Literal,
+        prop: str,
+        obj: URIRef | Lit,
         answer: Answer,
         cells: list[Cell] | None = None,
         detail: str = "",
@@ -244,16 +274,22 @@ class _ResponseBuilder:
         self.raw_ordinal[letter] = ordinal
         node = self.iris.raw_answer(ctx.source_id, self.record.response_id, letter, ordinal)
         g = self.o.private if private else self.o.public
-        g.add((node, RDF.type, ESS.RawAnswer))
-        g.add((node, PROV.wasDerivedFrom, self.response))
-        g.add((node, ESS.sourceRow, Literal(self.data_row)))
-        g.add((node, ESS.sourceColumn, Literal(cell.ref.column)))
-        g.add((node, ESS.rawValue, Literal(cell.raw)))
+        plain = self.o.plain
+        n = iri(node)
+        lines = [
+            f"{n} {V.RDF_TYPE} {V.ESS_RAW_ANSWER} .\n"
+            f"{n} {V.PROV_WAS_DERIVED_FROM} {self.response_nt} .\n"
+            f"{n} {V.ESS_SOURCE_ROW} {self.row_nt} .\n"
+            f"{n} {V.ESS_SOURCE_COLUMN} {plain(cell.ref.column)} .\n"
+            f"{n} {V.ESS_RAW_VALUE} {literal(cell.raw).nt} .\n"
+        ]
         if text is not None and text != cell.raw:
-            g.add((node, RDF.value, Literal(text)))  # the piece of the cell this is about
+            # the piece of the cell this is about
+            lines.append(f"{n} {V.RDF_VALUE} {literal(text).nt} .\n")
         flags = sorted(set(flags))
         for flag in flags:
-            g.add((node, ESS.flag, Literal(flag)))
+            lines.append(f"{n} {V.ESS_FLAG} {plain(flag)} .\n")
+        g.write("".join(lines), 4 + len(lines))
         self.raw_cells.add(cell.ref)
         self.entry(
             "private" if private else kind,
@@ -286,20 +322,20 @@ class _ResponseBuilder:
         g = self.o.public
         ctx = self.o.context
         r = self.record
-        g.add((self.response, RDF.type, ESS.SurveyResponse))
-        g.add((self.response, ESS.responseId, Literal(r.response_id)))
-        g.add((self.response, ESS.sourceRow, Literal(self.data_row)))
-        g.add((self.response, PROV.wasGeneratedBy, self.o.survey))
-        g.add((self.response, PROV.hadPrimarySource, self.o.source))
-        g.add((self.response, ESS.isComplete, Literal(r.completeness == "complete")))
+        g.add((self.response, V.RDF_TYPE, V.ESS_SURVEY_RESPONSE))
+        g.add((self.response, V.ESS_RESPONSE_ID, literal(r.response_id)))
+        g.add((self.response, V.ESS_SOURCE_ROW, integer(self.data_row)))
+        g.add((self.response, V.PROV_WAS_GENERATED_BY, self.o.survey))
+        g.add((self.response, V.PROV_HAD_PRIMARY_SOURCE, self.o.source))
+        g.add((self.response, V.ESS_IS_COMPLETE, boolean(r.completeness == "complete")))
         if r.submitted is not None:
-            g.add((self.response, DCTERMS.issued, Literal(r.submitted, datatype=XSD.dateTime)))
+            g.add((self.response, V.DCTERMS_ISSUED, date_time(r.submitted)))
         if self.collectivity is not None:
-            g.add((self.response, ESS.respondent, self.collectivity))
+            g.add((self.response, V.ESS_RESPONDENT, self.collectivity))
         self.o.origins[self.response] = self.report
         if self.role is not None and self.role.superseded_by is not None:
             winner = self.iris.response(*self.role.superseded_by)
-            g.add((self.response, ESS.supersededBy, winner))
+            g.add((self.response, V.ESS_SUPERSEDED_BY, winner))
             self.report.superseded_by = str(winner)
         for problem in r.problems:
             self.entry("flagged", None, None, flags=[problem])
@@ -309,10 +345,10 @@ class _ResponseBuilder:
             if name in personal or answer.personal:
                 self.personal(answer)
             elif name == "response_id":
-                self.mapped_fact(self.response, ESS.responseId, Literal(r.response_id), answer)
+                self.mapped_fact(self.response, V.ESS_RESPONSE_ID, literal(r.response_id), answer)
             elif name == "submitted" and isinstance(answer.value, datetime):
-                issued = Literal(answer.value, datatype=XSD.dateTime)
-                self.mapped_fact(self.response, DCTERMS.issued, issued, answer)
+                issued = date_time(answer.value)
+                self.mapped_fact(self.response, V.DCTERMS_ISSUED, issued, answer)
                 self.flagged(answer)
             else:
                 public_answers[name] = answer
@@ -341,10 +377,10 @@ class _ResponseBuilder:
                 self.raw(cell, answer.name, ["personal-data", *answer.flags], private=True)
             return
         p = self.o.private
-        p.add((self.response, PROV.wasAttributedTo, person))
-        p.add((person, RDF.type, SCHEMA.Person))
-        p.add((person, RDF.type, PROV.Agent))
-        p.add((person, prop, Literal(text)))
+        p.add((self.response, V.PROV_WAS_ATTRIBUTED_TO, person))
+        p.add((person, V.RDF_TYPE, V.SCHEMA_PERSON))
+        p.add((person, V.RDF_TYPE, V.PROV_AGENT))
+        p.add((person, prop, literal(text)))
         for cell in answer.cells:
             self.mapped.add(cell.ref)
             self.entry("private", cell, answer.name, detail=f"{person}", flags=["personal-data"])
@@ -352,8 +388,8 @@ class _ResponseBuilder:
     def stated(
         self,
         subject: URIRef,
-        prop: URIRef,
-        obj: Literal,
+        prop: str,
+        obj: Lit,
         answer: Answer,
         states: bool,
         flags: list[str],
@@ -365,7 +401,7 @@ class _ResponseBuilder:
             for cell in answer.cells:
                 self.derive(subject, prop, cell, [*answer.flags, *flags])
                 self.entry("mapped", cell, answer.name, detail=str(obj), flags=list(flags))
-        self.o.public.add((subject, PROV.wasDerivedFrom, self.response))
+        self.o.public.add((subject, V.PROV_WAS_DERIVED_FROM, self.response))
 
     def name(self, answer: Answer) -> None:
         """The official name (the group's first) is the prefLabel; other names altLabels."""
@@ -378,10 +414,10 @@ class _ResponseBuilder:
             self.raw_answer(answer)
             return
         official = text == group.names[0]
-        prop = SKOS.prefLabel if official else SKOS.altLabel
+        prop = V.SKOS_PREF_LABEL if official else V.SKOS_ALT_LABEL
         states = group.name_stater.get(text) == self.ref
         flags = [] if official else ["name-variant"]
-        self.stated(self.collectivity, prop, Literal(text, lang="fr"), answer, states, flags)
+        self.stated(self.collectivity, prop, literal(text, "fr"), answer, states, flags)
 
     def siren(self, answer: Answer) -> bool:
         """The group's SIREN, stated once; False when this answer does not give it."""
@@ -391,7 +427,7 @@ class _ResponseBuilder:
         if not group.siren or _siren_of(answer) != group.siren:
             return False
         states = group.siren_stater == self.ref
-        self.stated(self.collectivity, ESS.siren, Literal(group.siren), answer, states, [])
+        self.stated(self.collectivity, V.ESS_SIREN, literal(group.siren), answer, states, [])
         self.flagged(answer)
         return True
 
@@ -419,14 +455,14 @@ class _ResponseBuilder:
         ctx = self.o.context
         key = group.key
         self.o.collectivities.add(coll)
-        g.add((coll, RDF.type, ESS.Collectivity))
-        g.add((coll, PROV.wasDerivedFrom, self.response))
+        g.add((coll, V.RDF_TYPE, V.ESS_COLLECTIVITY))
+        g.add((coll, V.PROV_WAS_DERIVED_FROM, self.response))
         self.o.origins[coll] = self.report
         policy = self.iris.policy(key, ctx.reference_year)
-        g.add((policy, RDF.type, ESS.EssPolicy))
-        g.add((policy, ESS.policyOf, coll))
-        g.add((policy, ESS.referenceYear, Literal(str(ctx.reference_year), datatype=XSD.gYear)))
-        g.add((policy, PROV.wasDerivedFrom, self.response))
+        g.add((policy, V.RDF_TYPE, V.ESS_ESS_POLICY))
+        g.add((policy, V.ESS_POLICY_OF, coll))
+        g.add((policy, V.ESS_REFERENCE_YEAR, g_year(ctx.reference_year)))
+        g.add((policy, V.PROV_WAS_DERIVED_FROM, self.response))
         self.o.origins[policy] = self.report
         if not self.report.complete:
             self.entry("flagged", None, None, flags=["incomplete"])
@@ -450,7 +486,7 @@ class _ResponseBuilder:
             handled.add("has_delegation")
             if isinstance(delegation.value, bool):
                 self.mapped_fact(
-                    policy, ESS.hasEssDelegation, Literal(delegation.value), delegation
+                    policy, V.ESS_HAS_ESS_DELEGATION, boolean(delegation.value), delegation
                 )
                 self.flagged(delegation)
             else:
@@ -461,12 +497,12 @@ class _ResponseBuilder:
             text = _text(title.value)
             if text:
                 post = self.iris.post(key)
-                g.add((post, RDF.type, ESS.ElectedOfficialPost))
-                g.add((post, ORG.postIn, coll))
-                g.add((post, PROV.wasDerivedFrom, self.response))
-                g.add((policy, ESS.electedOfficialPost, post))
+                g.add((post, V.RDF_TYPE, V.ESS_ELECTED_OFFICIAL_POST))
+                g.add((post, V.ORG_POST_IN, coll))
+                g.add((post, V.PROV_WAS_DERIVED_FROM, self.response))
+                g.add((policy, V.ESS_ELECTED_OFFICIAL_POST, post))
                 self.o.origins[post] = self.report
-                self.mapped_fact(post, ESS.delegationTitle, Literal(text, lang="fr"), title)
+                self.mapped_fact(post, V.ESS_DELEGATION_TITLE, literal(text, "fr"), title)
             else:
                 self.raw_answer(title)
         budget = answers.get("budget")
@@ -480,7 +516,7 @@ class _ResponseBuilder:
             if isinstance(fte, Staff) and fte.value is not None and fte.value >= 0:
                 flags = ["approximate"] if fte.approximate else []
                 self.mapped_fact(
-                    policy, ESS.dedicatedStaff, _decimal(fte.value), staff, extra_flags=flags
+                    policy, V.ESS_DEDICATED_STAFF, decimal(fte.value), staff, extra_flags=flags
                 )
                 self.flagged(staff)
             else:
@@ -498,7 +534,7 @@ class _ResponseBuilder:
                 self.raw_answer(answer, ["unknown-field"])
                 continue
             target = coll if scheme in ("collectivity-kinds", "regions") else policy
-            override = ESS.priorityTheme if name == "priorities" else None
+            override = V.ESS_PRIORITY_THEME if name == "priorities" else None
             matched = self.choices(target, answer, scheme, override)
             if scheme == "levers" and override is None:
                 policy_levers.extend(matched)
@@ -518,7 +554,7 @@ class _ResponseBuilder:
                 cells = [c for a in (kind, other) if a is not None for c in a.cells]
                 self.mapped_fact(
                     coll,
-                    ESS.collectivityKind,
+                    V.ESS_COLLECTIVITY_KIND,
                     found.concept,
                     answer,
                     cells=cells,
@@ -548,7 +584,7 @@ class _ResponseBuilder:
                 )
 
     def choices(
-        self, subject: URIRef, answer: Answer, scheme: str, override: URIRef | None
+        self, subject: URIRef, answer: Answer, scheme: str, override: str | None
     ) -> list[tuple[Match, Cell]]:
         """Reconcile each choice; unmatched ones become queued raw answers."""
         rec = self.o.reconciler
@@ -616,10 +652,10 @@ class _ResponseBuilder:
             )
             flags = ["approximate"] if approximate else []
             self.mapped_fact(
-                subject, ESS.dedicatedBudget, _decimal(value.value), answer, extra_flags=flags
+                subject, V.ESS_DEDICATED_BUDGET, decimal(value.value), answer, extra_flags=flags
             )
             if approximate:
-                self.o.public.add((subject, ESS.amountIsApproximate, Literal(True)))
+                self.o.public.add((subject, V.ESS_AMOUNT_IS_APPROXIMATE, boolean(True)))
             self.flagged(answer)
         else:
             self.raw_answer(answer)
@@ -652,13 +688,13 @@ class _ResponseBuilder:
         self.o.practice_keys[coll].add(title_key)
         node = self.iris.practice(key, title_key)
         g = self.o.public
-        g.add((node, RDF.type, ESS.Practice))
-        g.add((node, ESS.implementedBy, coll))
-        g.add((node, PROV.wasDerivedFrom, self.response))
+        g.add((node, V.RDF_TYPE, V.ESS_PRACTICE))
+        g.add((node, V.ESS_IMPLEMENTED_BY, coll))
+        g.add((node, V.PROV_WAS_DERIVED_FROM, self.response))
         self.o.origins[node] = self.report
-        self.mapped_fact(node, DCTERMS.title, Literal(title, lang="fr"), answers["title"])
+        self.mapped_fact(node, V.DCTERMS_TITLE, literal(title, "fr"), answers["title"])
         self.mapped_fact(
-            node, DCTERMS.description, Literal(description, lang="fr"), answers["description"]
+            node, V.DCTERMS_DESCRIPTION, literal(description, "fr"), answers["description"]
         )
         for name, answer in answers.items():
             if name in ("title", "description"):
@@ -666,9 +702,7 @@ class _ResponseBuilder:
             if name == "start_year":
                 year, _ = _year_value(answer.value)
                 if year is not None and _FIRST_YEAR <= year <= _LAST_YEAR:
-                    self.mapped_fact(
-                        node, ESS.startYear, Literal(str(year), datatype=XSD.gYear), answer
-                    )
+                    self.mapped_fact(node, V.ESS_START_YEAR, g_year(year), answer)
                     self.flagged(answer)
                 else:
                     flags = ["year-implausible"] if year is not None else []
@@ -697,10 +731,15 @@ class _ResponseBuilder:
         g = self.o.public
         for name in names:
             partner = self.iris.partner(name)
-            g.add((partner, RDF.type, ESS.Partner))
-            g.add((partner, SKOS.prefLabel, Literal(name, lang="fr")))
-            g.add((partner, PROV.wasDerivedFrom, self.response))
-            self.mapped_fact(node, ESS.hasPartner, partner, answer, detail=f"{partner}")
+            # partners are shared by the file's responses: each fact written once
+            if partner not in self.o.partners:
+                self.o.partners[partner] = set()
+                g.add((partner, V.RDF_TYPE, V.ESS_PARTNER))
+            if name not in self.o.partners[partner]:
+                self.o.partners[partner].add(name)
+                g.add((partner, V.SKOS_PREF_LABEL, literal(name, "fr")))
+            g.add((partner, V.PROV_WAS_DERIVED_FROM, self.response))
+            self.mapped_fact(node, V.ESS_HAS_PARTNER, partner, answer, detail=f"{partner}")
 
 
 def _show(value: object) -> str | None:
@@ -728,11 +767,13 @@ class FileBuilder:
         self.reconciler = reconciler
         self.iris = Iris(reconciler.base)
         info = context.info
-        self.public = bind_prefixes(Graph())
-        self.private = bind_prefixes(Graph())
+        self.public = TripleWriter.for_source(info.source_id, "d")
+        self.private = TripleWriter.for_source(info.source_id, "p")
         self.origins: dict[URIRef, ResponseReport] = {}
         self.collectivities: set[URIRef] = set()
         self.practice_keys: dict[URIRef, set[str]] = {}
+        self.partners: dict[URIRef, set[str]] = {}
+        self._plain: dict[str, str] = {}
         self.survey = self.iris.survey(context.survey_id)
         self.source = self.iris.source(info.source_id)
         self.latest: datetime | None = None
@@ -748,10 +789,30 @@ class FileBuilder:
         self.data_rows = 0
         self.record_cells = 0
 
+    def plain(self, text: str) -> str:
+        """A plain literal's N-Triples form, cached (column headers and flags repeat)."""
+        nt = self._plain.get(text)
+        if nt is None:
+            nt = self._plain[text] = literal(text).nt
+        return nt
+
     def add(self, record: ResponseRecord, role: Role | None) -> ResponseReport:
         self.data_rows += 1
-        builder = _ResponseBuilder(self, record, self.data_rows, role)
-        builder.build()
+        try:
+            builder = _ResponseBuilder(self, record, self.data_rows, role)
+            builder.build()
+        except NTriplesError as error:  # an IRI made from the file that RDF cannot hold
+            from ingest.errors import IngestError
+
+            raise IngestError(
+                "unwritable-term",
+                f"réponse impossible à écrire en RDF : {error}",
+                f"response cannot be written as RDF: {error}",
+                file=self.context.info.file_name,
+                row=record.row,
+            ) from error
+        self.public.new_scope()
+        self.private.new_scope()
         expected = record.cell_count()
         self.record_cells += expected
         accounted = builder.mapped | builder.raw_cells
@@ -779,15 +840,15 @@ class FileBuilder:
         ctx = self.context
         info = ctx.info
         g = self.public
-        g.add((self.survey, RDF.type, ESS.Survey))
+        g.add((self.survey, V.RDF_TYPE, V.ESS_SURVEY))
         if ctx.survey_title:
-            g.add((self.survey, DCTERMS.title, Literal(ctx.survey_title, lang="fr")))
-        g.add((self.source, RDF.type, ESS.SourceFile))
-        g.add((self.source, DCTERMS.title, Literal(info.file_name)))
-        g.add((self.source, ESS.checksum, Literal(info.checksum)))
-        g.add((self.source, ESS.profile, Literal(info.profile)))
+            g.add((self.survey, V.DCTERMS_TITLE, literal(ctx.survey_title, "fr")))
+        g.add((self.source, V.RDF_TYPE, V.ESS_SOURCE_FILE))
+        g.add((self.source, V.DCTERMS_TITLE, literal(info.file_name)))
+        g.add((self.source, V.ESS_CHECKSUM, literal(info.checksum)))
+        g.add((self.source, V.ESS_PROFILE, literal(info.profile)))
         when = self.latest or info.read_at
-        g.add((self.source, PROV.generatedAtTime, Literal(when, datatype=XSD.dateTime)))
+        g.add((self.source, V.PROV_GENERATED_AT_TIME, date_time(when)))
         if self.record_cells != info.non_empty_cells:
             from ingest.errors import IngestError
 
@@ -801,7 +862,16 @@ class FileBuilder:
             )
         self.report.triples = len(g)
         self.report.private_triples = len(self.private)
-        return FileBuild(ctx, g, self.private, self.report, self.origins, self.collectivities)
+        return FileBuild(
+            ctx,
+            g.text(),
+            self.private.text(),
+            self.report,
+            self.origins,
+            self.collectivities,
+            g.blank_prefix,
+            g.blanks,
+        )
 
 
 __all__ = ["PERSONAL_FIELDS", "FileBuild", "FileBuilder", "SourceContext"]

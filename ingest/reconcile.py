@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 from rdflib import Graph, Literal, URIRef
@@ -36,6 +36,7 @@ SCHEME_PROPERTY: dict[str, URIRef] = {
 FALLBACK: dict[str, tuple[str, ...]] = {"levers": ("levers", "modes")}
 
 
+@lru_cache(maxsize=65536)
 def label_key(text: str) -> str:
     """Fold case, accents, apostrophes, punctuation and spaces: the reconciliation key."""
     return _SPACES.sub(" ", fold(text)).strip()

@@ -1,8 +1,11 @@
-"""XLSX exports through openpyxl in read-only mode (rows streamed from the sheet's XML).
+"""XLSX exports through python-calamine (Rust), or openpyxl in read-only mode without it.
 
-Numbers stay as they are written: a SIREN stored as a number gives its digits, 3.5 gives
-"3.5"; dates and times give ISO 8601 text. A file that is not a zip, or a truncated one,
-becomes an IngestError, at open or at the row where reading stopped.
+calamine reads 10k rows × 47 columns in ~0.5 s where openpyxl's streamed XML takes 8–14 s;
+it holds the sheet's cells in Rust memory while the rows are read (~3 MB per 1,000 such
+rows), openpyxl streams them. Both give the same text: numbers stay as they are written (a
+SIREN stored as a number gives its digits, 3.5 gives "3.5"), dates and times give ISO 8601
+text, empty and missing cells are skipped alike. A file that is not a zip, or a truncated
+one, becomes an IngestError (with openpyxl, at the row where reading stopped).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import warnings
 import weakref
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -82,6 +85,72 @@ def _unreadable(path: Path, exc: BaseException, row: int | None = None) -> Inges
 
 def _open_sheet(path: Path, sheet: str | None) -> tuple[Any, Any]:
     """(workbook, worksheet) in read-only mode, the first sheet unless one is named."""
+    _check_head(path)
+    try:
+        with _quiet_openpyxl():
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except _UNREADABLE as exc:
+        raise _unreadable(path, exc) from exc
+    if sheet is not None and sheet not in wb.sheetnames:
+        wb.close()
+        raise _missing_sheet(path, sheet, list(wb.sheetnames))
+    ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+    ws.reset_dimensions()  # some tools write a wrong <dimension>: read what is there
+    return wb, ws
+
+
+def open_xlsx(path: Path, *, header_rows: int = 1, sheet: str | None = None) -> Table:
+    """Read the header rows now; the data rows come on demand (calamine when installed)."""
+    _check_head(path)
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - the package is a dependency; openpyxl stays
+        return open_xlsx_openpyxl(path, header_rows=header_rows, sheet=sheet)
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        names = list(wb.sheet_names)
+        if sheet is not None and sheet not in names:
+            raise _missing_sheet(path, sheet, names)
+        ws = wb.get_sheet_by_name(sheet) if sheet is not None else wb.get_sheet_by_index(0)
+        first_column = ws.start[1] if ws.start is not None else 0
+        rows: Iterator[Sequence[object]] = iter(ws.iter_rows())
+    except IngestError:
+        raise
+    except Exception as exc:  # calamine's errors (zip, XML, sheet) share no base class
+        raise _unreadable(path, exc) from exc
+    # calamine's rows start at the sheet's row 1 but at its first used column
+    heads: list[list[str]] = []
+    for values in rows:
+        heads.append([""] * first_column + [cell_text(v) for v in values])
+        if len(heads) == header_rows:
+            break
+    if not any(t.strip() for h in heads for t in h):
+        raise _empty_sheet(path)
+    headers = make_headers(heads)
+    data = _calamine_rows(rows, header_rows, first_column, CellMaker(path.name, headers))
+    return Table(path.name, headers, data, header_rows)
+
+
+def _calamine_rows(
+    rows: Iterator[Sequence[object]], header_rows: int, first_column: int, cells: CellMaker
+) -> Iterator[Row]:
+    """Data rows with their non-empty cells; blank rows are skipped."""
+    number = header_rows
+    for values in rows:
+        number += 1
+        row_cells = {}
+        for col, value in enumerate(values, start=first_column + 1):
+            if value == "" or value is None:
+                continue
+            text = cell_text(value)
+            if text.strip():
+                row_cells[col] = cells.cell(number, col, text)
+        if row_cells:
+            yield Row(number, row_cells)
+
+
+def _check_head(path: Path) -> None:
+    """Refuse an empty file or one that is not a zip archive, before any parser sees it."""
     with path.open("rb") as fh:
         head = fh.read(4)
     if not head:
@@ -93,27 +162,29 @@ def _open_sheet(path: Path, sheet: str | None) -> tuple[Any, Any]:
             "This file is not an XLSX workbook (it is not a zip archive)",
             file=path.name,
         )
-    try:
-        with _quiet_openpyxl():
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except _UNREADABLE as exc:
-        raise _unreadable(path, exc) from exc
-    if sheet is not None and sheet not in wb.sheetnames:
-        wb.close()
-        raise IngestError(
-            "sheet-missing",
-            f"Feuille « {sheet} » absente (feuilles : {', '.join(wb.sheetnames)})",
-            f'Sheet "{sheet}" not found (sheets: {", ".join(wb.sheetnames)})',
-            file=path.name,
-            key="reader.sheet",
-        )
-    ws = wb[sheet] if sheet is not None else wb.worksheets[0]
-    ws.reset_dimensions()  # some tools write a wrong <dimension>: read what is there
-    return wb, ws
 
 
-def open_xlsx(path: Path, *, header_rows: int = 1, sheet: str | None = None) -> Table:
-    """Read the header rows now; the data rows come from the same pass, on demand.
+def _missing_sheet(path: Path, sheet: str, names: list[str]) -> IngestError:
+    return IngestError(
+        "sheet-missing",
+        f"Feuille « {sheet} » absente (feuilles : {', '.join(names)})",
+        f'Sheet "{sheet}" not found (sheets: {", ".join(names)})',
+        file=path.name,
+        key="reader.sheet",
+    )
+
+
+def _empty_sheet(path: Path) -> IngestError:
+    return IngestError(
+        "empty-file",
+        "La feuille ne contient ni en-têtes ni données",
+        "The sheet holds neither headers nor data",
+        file=path.name,
+    )
+
+
+def open_xlsx_openpyxl(path: Path, *, header_rows: int = 1, sheet: str | None = None) -> Table:
+    """openpyxl's streamed reading: the header rows now, the data rows in the same pass.
 
     The workbook is opened once (opening a sheet may scan it whole when the file has no
     ``<dimension>``); it is closed when the rows are exhausted, or when the row generator
@@ -133,12 +204,7 @@ def open_xlsx(path: Path, *, header_rows: int = 1, sheet: str | None = None) -> 
         raise _unreadable(path, exc, row=len(heads) + 1) from exc
     if not any(t.strip() for h in heads for t in h):
         wb.close()
-        raise IngestError(
-            "empty-file",
-            "La feuille ne contient ni en-têtes ni données",
-            "The sheet holds neither headers nor data",
-            file=path.name,
-        )
+        raise _empty_sheet(path)
     headers = make_headers(heads)
     data = _rows(path, wb, rows, header_rows, CellMaker(path.name, headers))
     weakref.finalize(data, wb.close)
