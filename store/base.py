@@ -7,14 +7,16 @@ term classes. Parameters are bound as RDF terms by each backend (never spliced a
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator, Mapping
+import functools
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 from rdflib import BNode, Graph, URIRef
 from rdflib import Literal as RDFLiteral
 
-from . import sparql_text
+from . import changes, sparql_text
 from .errors import StoreError, WrongQueryForm
 from .sparql_text import QueryForm
 
@@ -142,16 +144,33 @@ class GraphInfo:
     triples: int
 
 
+#: Writes of one process run one at a time, so each change log is computed against the
+#: state its own write replaces (a write reads the old state, then updates).
+_WRITES = threading.RLock()
+
+
 class Store(abc.ABC):
     """A quad store holding essgraph's named graphs (see docs/model.md, "Named graphs").
 
-    Writes are whole-graph operations, each atomic, each changing `data_version()`.
-    Queries see the *public default graph* (the union of published graphs) unless
+    Writes are whole-graph operations, each atomic, each changing `data_version()`, each
+    recording the resources it added, changed or withdrew (store/changes.py) in the same
+    update. Queries see the *public default graph* (the union of published graphs) unless
     ``default_graph`` is given; ``GRAPH`` patterns see every named graph.
     """
 
+    #: Whether writes record the change log; switched off only to measure what it costs.
+    record_changes: bool = True
+
     def __init__(self, base: str) -> None:
         self.base = base
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Route a backend's ``drop_graph`` of a public graph through ``replace_ntriples``,
+        so dropping a graph records its withdrawals like any other write."""
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("drop_graph")
+        if own is not None and not getattr(own, "_records_changes", False):
+            setattr(cls, "drop_graph", _recorded_drop(own))  # noqa: B010 - wraps the method
 
     # -- graph layout -------------------------------------------------------------------
     def graph_iri(self, name: str) -> URIRef:
@@ -165,10 +184,15 @@ class Store(abc.ABC):
     def is_public(self, graph: URIRef) -> bool:
         """Whether a named graph belongs to the public default graph.
 
-        Not public: the system graph, submissions under review (``graph/staging/…``) and
-        personal data kept for curators only (``graph/private/…``).
+        Not public: the system graph, submissions under review (``graph/staging/…``),
+        personal data kept for curators only (``graph/private/…``) and the change log
+        (``graph/changes/…``).
         """
-        hidden = (f"{self.base}graph/staging/", f"{self.base}graph/private/")
+        hidden = (
+            f"{self.base}graph/staging/",
+            f"{self.base}graph/private/",
+            f"{self.base}graph/changes/",
+        )
         return graph != self.system_graph and not str(graph).startswith(hidden)
 
     def public_graphs(self) -> list[URIRef]:
@@ -198,10 +222,20 @@ class Store(abc.ABC):
         self.replace_ntriples({graph: sparql_text.ntriples(data) for graph, data in graphs.items()})
 
     def replace_ntriples(self, texts: Mapping[URIRef, str]) -> None:
-        """`replace_graphs` from N-Triples text (what fast writers and worker processes send)."""
+        """`replace_graphs` from N-Triples text (what fast writers and worker processes send).
+
+        The change log of the write goes in the same update. A write that already carries a
+        change graph was logged by the process that sent it (IsolatedStore's parent).
+        """
         for graph in texts:
             self._check_writable(graph)
-        self._write_ntriples(dict(texts))
+        if any(changes.is_change_graph(self, g) for g in texts):
+            self._write_ntriples(dict(texts))
+        elif not self.record_changes:
+            self._write_ntriples(changes.without_change_log(self, texts))
+        else:
+            with _WRITES:
+                self._write_ntriples(changes.with_change_log(self, texts))
 
     @abc.abstractmethod
     def _write_ntriples(self, texts: dict[URIRef, str]) -> None:
@@ -209,7 +243,11 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def drop_graph(self, graph: URIRef) -> bool:
-        """Remove a named graph atomically; return whether it existed."""
+        """Remove a named graph atomically; return whether it existed.
+
+        A backend's own method only runs for graphs outside the public default graph: see
+        ``__init_subclass__``.
+        """
 
     def load_graph(self, graph: URIRef, data: Graph) -> None:
         """Load ``data`` into ``graph``, replacing what it held (one source = one graph)."""
@@ -312,6 +350,25 @@ class Store(abc.ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _recorded_drop(backend_drop: Callable[[Store, URIRef], bool]) -> Callable[..., bool]:
+    """``drop_graph`` that drops a public graph as an empty replacement, change log and all
+    (the same update as the backend's drop: DROP, new data version, plus the log's graphs)."""
+
+    @functools.wraps(backend_drop)
+    def drop_graph(self: Store, graph: URIRef) -> bool:
+        if not self.is_public(graph):
+            return backend_drop(self, graph)
+        self._check_writable(graph)
+        with _WRITES:
+            if graph not in self.named_graphs():
+                return False
+            self.replace_ntriples({graph: ""})
+        return True
+
+    drop_graph._records_changes = True  # type: ignore[attr-defined]
+    return drop_graph
 
 
 __all__ = [
