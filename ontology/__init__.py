@@ -19,9 +19,10 @@ ESS = Namespace("https://w3id.org/essgraph/ontology#")
 ONTOLOGY_IRI = "https://w3id.org/essgraph/ontology"
 #: Default deployment base for instance IRIs (`{BASE}id/{kind}/{key}`).
 DEFAULT_BASE = "https://w3id.org/essgraph/"
-#: Version of the published JSON-LD context (`context.jsonld`): served as
-#: `/context.jsonld?v={CONTEXT_VERSION}` so clients may cache it; bump on any term change.
-CONTEXT_VERSION = "0.1.0"
+#: Version of the published JSON-LD context (`context.jsonld`): served as `/context.jsonld`
+#: and `/context/{CONTEXT_VERSION}.jsonld`; documents reference
+#: `{BASE}context.jsonld?v={CONTEXT_VERSION}`. Bump on any term change.
+CONTEXT_VERSION = "0.2.0"
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
