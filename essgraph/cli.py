@@ -399,9 +399,21 @@ def export(
     include_private: Annotated[
         bool, typer.Option("--all", help="Inclure les graphes non publics (staging, system).")
     ] = False,
+    dumps: Annotated[
+        Path | None,
+        typer.Option(
+            "--dumps",
+            help="Écrire dans ce dossier les exports publiés par le serveur (/dumps : .nq.gz, "
+            ".ttl.gz, .jsonld.gz et leurs .sha256), mêmes noms et sommes / write the server's "
+            "dump files into this folder, same names and checksums.",
+        ),
+    ] = None,
 ) -> None:
     """Exporte les graphes publics (N-Quads, TriG) / export the public graphs."""
     settings = settings_of(ctx)
+    if dumps is not None:
+        _export_dumps(settings, dumps, output is not None or include_private)
+        return
     if output_format not in ("nq", "trig"):
         fail(
             f"format inconnu : {output_format} (nq | trig)",
@@ -424,6 +436,30 @@ def export(
                 f"{output}: cannot write ({exc.strerror})",
             )
         err.print(f"{output} écrit / written", highlight=False)
+
+
+def _export_dumps(settings: Settings, folder: Path, conflicting: bool) -> None:
+    """``export --dumps DIR``: the public dump set of the current data version."""
+    from store.dumps import write_dumps
+
+    if conflicting:
+        fail(
+            "--dumps ne se combine ni avec --output ni avec --all (publics seulement)",
+            "--dumps cannot be combined with --output or --all (public graphs only)",
+        )
+    if folder.exists() and not folder.is_dir():
+        fail(f"{folder} : ce n'est pas un dossier", f"{folder}: not a folder")
+    with opened_store(settings) as store:
+        try:
+            written = write_dumps(store, folder)
+        except OSError as exc:
+            fail(
+                f"{folder} : écriture impossible ({exc.strerror})",
+                f"{folder}: cannot write ({exc.strerror})",
+            )
+    for dump in written.ordered():
+        out.print(f"{dump.sha256}  {dump.path}", highlight=False)
+    err.print(f"version {written.version} : {folder} écrit / written", highlight=False)
 
 
 @app.command()

@@ -85,6 +85,23 @@ class Settings(BaseSettings):
         default=60, ge=0, description="max-age (seconds) of cacheable GET answers of the API."
     )
 
+    # -- the dataset description, /dataset (issue 5) -------------------------------------
+    dataset_license: str = Field(
+        default="https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+        description="IRI of the licence of the published data (dct:license in /dataset).",
+    )
+    dataset_license_type: str | None = Field(
+        default="http://purl.org/adms/licencetype/Attribution",
+        description="ADMS licence type of that licence (dct:type), or empty when unknown.",
+    )
+    publisher_name: str = Field(
+        default="essgraph", description="Name of the publisher of the data (foaf:name)."
+    )
+    publisher_uri: str | None = Field(
+        default=None,
+        description="IRI of the publisher (default: {BASE}dataset#publisher).",
+    )
+
     @field_validator("base_uri")
     @classmethod
     def _base_is_http_and_ends_with_slash(cls, value: str) -> str:
