@@ -103,7 +103,13 @@ def create_app(
         allow_origins=["*"],
         allow_credentials=False,
         allow_methods=["GET", "POST", "OPTIONS"],
-        allow_headers=["Accept", "Accept-Language", "Content-Type", "If-None-Match"],
+        allow_headers=[
+            "Accept",
+            "Accept-Language",
+            "Content-Type",
+            "If-None-Match",
+            "If-Modified-Since",
+        ],
         expose_headers=EXPOSED,
         max_age=600,
     )
