@@ -1,4 +1,5 @@
-"""Pages of a SELECT named query: the query becomes a subquery under LIMIT/OFFSET.
+"""Pages of a SELECT named query: the query becomes a subquery under LIMIT/OFFSET,
+projecting the same variables in the same order.
 
 Bindings are applied first (the store's VALUES block, escaped terms) so they stay inside the
 original WHERE group; the prologue (BASE, PREFIX) stays in front of the outer query. Asking
@@ -7,6 +8,7 @@ for one row more than the page tells whether a next page exists.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
@@ -27,12 +29,44 @@ def prologue_end(text: str) -> int:
 
 def paged_text(text: str, bindings: Mapping[str, Term] | None, *, limit: int, offset: int) -> str:
     """``text`` with its bindings, limited to ``limit`` rows from ``offset``."""
-    bound = bind_values(text, bindings)
+    return _paged(text, tuple((bindings or {}).items()), int(limit), int(offset))
+
+
+@functools.lru_cache(maxsize=1024)
+def _paged(text: str, bindings: tuple[tuple[str, Term], ...], limit: int, offset: int) -> str:
+    """Kept per text and values: scanning the text is most of a small query's cost here."""
+    bound = bind_values(text, dict(bindings))
     start = prologue_end(bound)
     return (
-        f"{bound[:start]}SELECT * WHERE {{\n{bound[start:]}\n}}\n"
+        f"{bound[:start]}SELECT {projection(bound)} WHERE {{\n{bound[start:]}\n}}\n"
         f"LIMIT {int(limit)} OFFSET {int(offset)}\n"
     )
+
+
+def projection(text: str) -> str:
+    """The variables a SELECT projects, in order (``*`` if it says so): the outer query
+    names them, since ``SELECT *`` over a subquery may order the columns differently."""
+    names: list[str] = []
+    depth = 0
+    after_as = False
+    seen_select = False
+    for token in tokens(text):
+        word = token.text
+        if not seen_select:
+            seen_select = word.upper() == "SELECT"
+            continue
+        if word == "{" or (depth == 0 and word.upper() == "WHERE"):
+            break
+        if word == "(":
+            depth += 1
+        elif word == ")":
+            depth -= 1
+        elif word == "*" and depth == 0:
+            return "*"
+        elif word[:1] in "?$" and (depth == 0 or after_as):
+            names.append("?" + word[1:])
+        after_as = word.upper() == "AS"
+    return " ".join(names) or "*"
 
 
 def link_header(url: URL, page: int, per_page: int, has_next: bool) -> str:

@@ -7,8 +7,9 @@
 Targets, all on the same N-Quads file from bench/generate_graph.py:
   embedded  essgraph's embedded store (pyoxigraph in-process), through ``NamedQuery.run``;
   rdflib    rdflib's in-memory Dataset (union default graph) running the same bound SPARQL
-            text (what rdflib-endpoint serves), in a worker process killed after
-            ``--rdflib-limit`` seconds per run, reported as "> N s";
+            text (what rdflib-endpoint serves), in a worker process: a first run in a fork
+            of it, killed after ``--rdflib-limit`` seconds (reported as "> N s"), then the
+            timed runs in the worker itself;
   server    the Oxigraph server (``oxigraph serve``) over HTTP, same text, public graphs
             given as ``default-graph-uri``, SPARQL JSON results read and parsed;
   essgraph  (with ``--essgraph-url``) essgraph's own ``GET /queries/{name}`` over HTTP, all
@@ -16,7 +17,9 @@ Targets, all on the same N-Quads file from bench/generate_graph.py:
             at least that, and the same data in its ESSGRAPH_DATA_DIR).
 Prints a Markdown table of median and p95 per target with the ratio to the embedded median,
 then rdflib / essgraph HTTP and essgraph HTTP / server (medians) when those targets ran.
-Figures drift on a shared machine: compare ratios within one run.
+Figures drift on a shared machine: compare ratios within one run. The embedded, server and
+essgraph targets take turns run by run (rotating order), so a burst of load from elsewhere
+falls on all three rather than on whichever was running.
 """
 
 from __future__ import annotations
@@ -112,27 +115,47 @@ def ratio(a: Timing, b: Timing) -> str:
     if a.error or b.error or not b.seconds:
         return "–"
     if not a.seconds:
-        return f"> {a.limit / median(b.seconds):.0f}×" if a.limit else "–"
+        if not a.limit:
+            return "–"
+        bound = a.limit / median(b.seconds)
+        return f"> {bound:.0f}×" if bound >= 10 else f"> {bound:.2f}×"
     value = median(a.seconds) / median(b.seconds)
     return f"{value:.0f}×" if value >= 10 else f"{value:.2f}×"
 
 
 # -- targets ---------------------------------------------------------------------------------
-def time_runs(run: Callable[[], int], runs: int) -> Timing:
-    timing = Timing()
-    try:
-        run()  # warm-up, not counted
-        for _ in range(runs):
-            start = time.perf_counter()
-            timing.rows = run()
-            timing.seconds.append(time.perf_counter() - start)
-    except Exception as exc:  # a failing engine is reported in its cell, the run goes on
-        timing.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return timing
+def time_interleaved(runs_of: dict[str, Callable[[], int]], runs: int) -> dict[str, Timing]:
+    """Time several targets on the same query taking turns (one warm-up each, not counted)."""
+    timings = {name: Timing() for name in runs_of}
+    names = list(runs_of)
+    for name in names:
+        try:
+            runs_of[name]()
+        except Exception as exc:  # a failing engine is reported in its cell, the run goes on
+            timings[name].error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    live = [name for name in names if timings[name].error is None]
+    for index in range(runs if live else 0):
+        turn = index % len(live)
+        for name in live[turn:] + live[:turn]:
+            if timings[name].error is not None:
+                continue
+            try:
+                start = time.perf_counter()
+                timings[name].rows = runs_of[name]()
+                timings[name].seconds.append(time.perf_counter() - start)
+            except Exception as exc:
+                timings[name].error = str(exc).splitlines()[0] if str(exc) else repr(exc)
+    return timings
 
 
 def _rdflib_worker(path: str, conn: Connection) -> None:
-    """Load the file into an rdflib Dataset, then answer queries sent through the pipe."""
+    """Load the file into an rdflib Dataset once, then answer ``(text, limit, runs)``: a first
+    run in a forked child (copy-on-write, killed past the limit: no reload), then, if it
+    finished, the timed runs here in the loading process, where rdflib runs as it would in
+    an endpoint (a fork's copy-on-write page faults would slow it)."""
+    import os
+    import select
+    import signal
     import warnings
 
     from rdflib import Dataset
@@ -142,19 +165,51 @@ def _rdflib_worker(path: str, conn: Connection) -> None:
     dataset.parse(path, format="nquads")
     conn.send(("ready", len(dataset)))
     while True:
-        text = conn.recv()
-        if text is None:
+        request = conn.recv()
+        if request is None:
             return
-        try:
+        text, limit, runs = request
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: the probing run, its outcome as JSON on the pipe
+            os.close(read_end)
+            try:
+                reply = ["ok", len(list(dataset.query(text)))]
+            except Exception as exc:
+                reply = ["error", str(exc).splitlines()[0] if str(exc) else repr(exc)]
+            os.write(write_end, json.dumps(reply).encode("utf-8"))
+            os._exit(0)
+        os.close(write_end)
+        ready, _, _ = select.select([read_end], [], [], limit)
+        probe = None
+        if ready:
+            chunks = []
+            while chunk := os.read(read_end, 65536):
+                chunks.append(chunk)
+            probe = json.loads(b"".join(chunks))
+        else:
+            os.kill(pid, signal.SIGKILL)
+        os.close(read_end)
+        os.waitpid(pid, 0)
+        if probe is None:
+            conn.send(("limit",))
+            continue
+        if probe[0] == "error":
+            conn.send(tuple(probe))
+            continue
+        seconds: list[float] = []
+        rows = probe[1]
+        for _ in range(runs):
             start = time.perf_counter()
             rows = len(list(dataset.query(text)))
-            conn.send(("ok", time.perf_counter() - start, rows))
-        except Exception as exc:
-            conn.send(("error", str(exc).splitlines()[0] if str(exc) else repr(exc)))
+            seconds.append(time.perf_counter() - start)
+            if sum(seconds) > limit:
+                break
+        conn.send(("ok", seconds, rows))
 
 
 class RdflibTarget:
-    """rdflib in a worker process, so that a runaway query can be killed."""
+    """rdflib in a worker process, each run in a fork of it that can be killed."""
 
     def __init__(self, path: Path, limit: float) -> None:
         self.path = path
@@ -181,27 +236,20 @@ class RdflibTarget:
             self.process = None
 
     def time(self, text: str, runs: int) -> Timing:
-        """Up to ``runs`` runs, stopping once their total passes the limit."""
+        """Up to ``runs`` timed runs after a probing one, stopping once their total passes
+        the limit; "> limit" when the probing run did not finish in time."""
         timing = Timing()
-        total = 0.0
-        for _ in range(runs):
-            if self.process is None:
-                self.start()
-            assert self.conn is not None  # noqa: S101
-            self.conn.send(text)
-            if not self.conn.poll(self.limit):
-                self.stop()  # killed mid-query; restarted (reloaded) for the next query
-                timing.limit = self.limit
-                return timing
-            reply = self.conn.recv()
-            if reply[0] == "error":
-                timing.error = reply[1]
-                return timing
-            timing.seconds.append(reply[1])
-            timing.rows = reply[2]
-            total += reply[1]
-            if total > self.limit:
-                break
+        if self.process is None:
+            self.start()
+        assert self.conn is not None  # noqa: S101
+        self.conn.send((text, self.limit, runs))
+        reply = self.conn.recv()
+        if reply[0] == "limit":
+            timing.limit = self.limit
+        elif reply[0] == "error":
+            timing.error = reply[1]
+        else:
+            timing.seconds, timing.rows = list(reply[1]), reply[2]
         return timing
 
 
@@ -270,6 +318,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--rdflib-limit", type=float, default=60.0, help="seconds per run")
     parser.add_argument("--no-rdflib", action="store_true")
+    parser.add_argument(
+        "--no-embedded",
+        action="store_true",
+        help="skip the in-process target (the issue's targets are essgraph HTTP, rdflib and "
+        "the server; this shortens a 1M-triple run by a third)",
+    )
     parser.add_argument("--essgraph-url", help="base URL of a running essgraph app (4th target)")
     parser.add_argument(
         "--essgraph-per-page",
@@ -297,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     store = EmbeddedStore(BASE, workdir / "oxigraph" if args.on_disk else None)
     started = time.perf_counter()
     store._db.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store.cache.clear()  # written behind the store's back: forget its graph list
     print(f"embedded: loaded in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     samples = sample_values(store)
 
@@ -306,11 +361,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rdflib: loaded in {rdflib_target.load_seconds:.1f} s", file=sys.stderr)
 
     catalog = [q for q in queries.catalog() if not args.only or q.name in args.only]
-    columns = ["embedded"] + (["rdflib"] if rdflib_target else []) + ["server"]
+    columns = ([] if args.no_embedded else ["embedded"]) + (["rdflib"] if rdflib_target else [])
+    columns.append("server")
     if args.essgraph_url:
         columns.append("essgraph HTTP")
-    table: list[tuple[str, int | None, dict[str, Timing]]] = []
-    with oxigraph_server(nquads) as url, httpx.Client(timeout=600) as client:
+    ratios = [(a, b) for a, b in RATIOS if a in columns and b in columns]
+    where = "on disk" if args.on_disk else "in memory"
+    data = f"{args.data.name}" if args.data else f"{args.triples:,} generated triples"
+    embedded_note = (
+        "" if args.no_embedded else f"embedded store {where}, (×) = median relative to it; "
+    )
+    print(f"\n{data}; {embedded_note}server on disk; median / p95 of {args.runs} runs.\n")
+    headers = columns + [f"{a} / {b}" for a, b in ratios]
+    print("| query | rows | " + " | ".join(headers) + " |")
+    print("|---|---:|" + "---|" * len(columns) + "---:|" * len(ratios), flush=True)
+    with oxigraph_server(nquads) as url, httpx.Client(timeout=3600) as client:
         for named in catalog:
             raw = {k: v.format(**samples) for k, v in PARAMS.get(named.name, {}).items()}
             bindings = named.bind(raw, base=BASE)
@@ -321,43 +386,37 @@ def main(argv: list[str] | None = None) -> int:
                 answer = named.run(store, raw)
                 return len(answer) if isinstance(answer, SelectResult) else 1
 
-            timings["embedded"] = time_runs(embedded, args.runs)
+            targets: dict[str, Callable[[], int]] = {"server": server_run(client, url, text)}
+            if not args.no_embedded:
+                targets["embedded"] = embedded
+            if args.essgraph_url:
+                targets["essgraph HTTP"] = essgraph_run(
+                    client, args.essgraph_url, named.name, raw, args.essgraph_per_page
+                )
+            timings.update(time_interleaved(targets, args.runs))
             if rdflib_target is not None:
                 timings["rdflib"] = rdflib_target.time(text, args.runs)
-            timings["server"] = time_runs(server_run(client, url, text), args.runs)
-            if args.essgraph_url:
-                timings["essgraph HTTP"] = time_runs(
-                    essgraph_run(
-                        client, args.essgraph_url, named.name, raw, args.essgraph_per_page
-                    ),
-                    args.runs,
-                )
-            print(f"{named.name}: done", file=sys.stderr)
-            table.append((named.name, timings["embedded"].rows, timings))
+            # each row as soon as it is measured: a long run is useful even if stopped
+            print(row(named.name, timings, columns, ratios), flush=True)
     if rdflib_target is not None:
         if rdflib_target.conn is not None and rdflib_target.process is not None:
             rdflib_target.conn.send(None)
         rdflib_target.stop()
-
-    where = "on disk" if args.on_disk else "in memory"
-    data = f"{args.data.name}" if args.data else f"{args.triples:,} generated triples"
-    print(
-        f"\n{data}; embedded store {where}, server on disk; "
-        f"median / p95 of {args.runs} runs; (×) = median relative to embedded.\n"
-    )
-    ratios = [(a, b) for a, b in RATIOS if a in columns and b in columns]
-    headers = columns + [f"{a} / {b}" for a, b in ratios]
-    print("| query | rows | " + " | ".join(headers) + " |")
-    print("|---|---:|" + "---|" * len(columns) + "---:|" * len(ratios))
-    for name, rows, timings in table:
-        own = timings["embedded"].seconds
-        ref = median(own) if own else None
-        cells = [timings[c].cell(ref if c != "embedded" else None) for c in columns]
-        cells += [ratio(timings[a], timings[b]) for a, b in ratios]
-        mismatch = {c: t.rows for c, t in timings.items() if t.rows is not None and t.rows != rows}
-        note = f" (rows differ: {mismatch})" if mismatch else ""
-        print(f"| {name}{note} | {rows} | " + " | ".join(cells) + " |")
     return 0
+
+
+def row(
+    name: str, timings: dict[str, Timing], columns: list[str], ratios: list[tuple[str, str]]
+) -> str:
+    """One Markdown table row; rows counted by the first target that answered."""
+    rows = next((t.rows for t in timings.values() if t.rows is not None), None)
+    own = timings["embedded"].seconds if "embedded" in timings else []
+    ref = median(own) if own else None
+    cells = [timings[c].cell(ref if c != "embedded" else None) for c in columns]
+    cells += [ratio(timings[a], timings[b]) for a, b in ratios]
+    mismatch = {c: t.rows for c, t in timings.items() if t.rows is not None and t.rows != rows}
+    note = f" (rows differ: {mismatch})" if mismatch else ""
+    return f"| {name}{note} | {rows} | " + " | ".join(cells) + " |"
 
 
 if __name__ == "__main__":

@@ -68,6 +68,7 @@ _READS = frozenset(
         "data_version",
         "export",
         "query_serialized",
+        "query_encoded",
         "pid",
     }
 )
@@ -134,6 +135,11 @@ class IsolatedStore(Store):
         self._closed = False
         self._idle = threading.Event()  # cleared while a restart is in progress
         self._idle.set()
+        # The data version, kept between writes: the child is the store's only owner
+        # (RocksDB's lock) and every write passes through `_submit`, which forgets it.
+        self._version: str | None = None
+        self._version_epoch = 0
+        self._writes = 0
         self._logs = Path(tempfile.mkdtemp(prefix="essgraph-engine-"))
         self._child = self._spawn()  # raises StoreUnavailable if the store cannot be opened
         self._watchdog = threading.Thread(target=self._watch, name="engine-watchdog", daemon=True)
@@ -210,6 +216,7 @@ class IsolatedStore(Store):
             if self._child is child:
                 self._child = None
             closing = self._closed
+            self._forget_version()
         if not child.killed and not closing:
             if child.culprit is None:
                 child.culprit = self._culprit_from_dump(child)
@@ -317,10 +324,39 @@ class IsolatedStore(Store):
         with self._lock:
             if self._closed:
                 raise _closed()
+            if not request.is_read:
+                self._writes += 1
+                self._forget_version()
+                request.future.add_done_callback(self._write_done)
             if not self._send(request):
                 self._waiting.append(request)
             self._lock.notify_all()  # the watchdog may have a nearer deadline now
         return request.future
+
+    def _forget_version(self) -> None:
+        with self._lock:
+            self._version = None
+            self._version_epoch += 1
+
+    def _write_done(self, _: Future[Any]) -> None:
+        with self._lock:
+            self._writes -= 1
+            self._forget_version()
+
+    def _version_request(self) -> tuple[str | None, int, Future[Any] | None]:
+        """The kept version, or the epoch and the request that will read it from the child."""
+        with self._lock:
+            if self._version is not None:
+                return self._version, self._version_epoch, None
+            epoch = self._version_epoch
+        return None, epoch, self._submit("data_version", timeout=self.timeout)
+
+    def _keep_version(self, version: str, epoch: int) -> str:
+        """Keep a version read from the child unless a write started or ended meanwhile."""
+        with self._lock:
+            if epoch == self._version_epoch and not self._writes:
+                self._version = version
+        return version
 
     def _call(self, op: str, *args: Any, timeout: float | None = None) -> Any:
         return self._submit(op, *args, timeout=timeout).result()
@@ -373,8 +409,8 @@ class IsolatedStore(Store):
         return child.pid if child is not None else None
 
     # -- the Store interface -------------------------------------------------------------
-    def _write_ntriples(self, texts: dict[URIRef, str]) -> None:
-        self._call("replace", texts)
+    def _write_ntriples(self, texts: dict[URIRef, str], version: str) -> None:
+        self._call("replace", texts, version)
 
     def drop_graph(self, graph: URIRef) -> bool:
         return bool(self._call("drop", graph))
@@ -454,9 +490,40 @@ class IsolatedStore(Store):
         result: SerializedResult = await asyncio.wrap_future(future)
         return result
 
+    async def query_encoded_async(
+        self,
+        query: str,
+        media_type: str,
+        *,
+        gzipped: bool,
+        bindings: Bindings | None = None,
+        default_graph: Iterable[URIRef] | None = None,
+        named_graphs: Iterable[URIRef] | None = None,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> tuple[SerializedResult, str | None]:
+        """`query_serialized_async` with the body gzip-compressed by the child when
+        ``gzipped`` (and big enough), with the content coding applied (None: none)."""
+        future = self._submit_query(
+            query,
+            media_type,
+            bindings,
+            default_graph,
+            named_graphs,
+            timeout,
+            max_rows,
+            gzipped=gzipped,
+        )
+        result: tuple[SerializedResult, str | None] = await asyncio.wrap_future(future)
+        return result
+
     async def data_version_async(self) -> str:
-        """`data_version` for an event loop (ETags on every GET)."""
-        return str(await asyncio.wrap_future(self._submit("data_version", timeout=self.timeout)))
+        """`data_version` for an event loop (ETags on every GET); no round trip while no
+        write has happened since it was last read."""
+        version, epoch, future = self._version_request()
+        if future is None:
+            return str(version)
+        return self._keep_version(str(await asyncio.wrap_future(future)), epoch)
 
     def _submit_query(
         self,
@@ -467,6 +534,8 @@ class IsolatedStore(Store):
         named_graphs: Iterable[URIRef] | None,
         timeout: float | None,
         max_rows: int | None,
+        *,
+        gzipped: bool | None = None,
     ) -> Future[Any]:
         kwargs = {
             "bindings": bindings,
@@ -475,13 +544,18 @@ class IsolatedStore(Store):
             "max_rows": max_rows,
         }
         limit = self.timeout if timeout is None else min(timeout, self.timeout)
-        return self._submit("query_serialized", query, media_type, kwargs, timeout=limit)
+        if gzipped is None:
+            return self._submit("query_serialized", query, media_type, kwargs, timeout=limit)
+        return self._submit("query_encoded", query, media_type, kwargs, gzipped, timeout=limit)
 
     def export(self, out: IO[bytes], fmt: ExportFormat = "nq", *, public_only: bool = True) -> None:
         out.write(self._call("export", fmt, public_only))
 
     def data_version(self) -> str:
-        return str(self._call("data_version", timeout=self.timeout))
+        version, epoch, future = self._version_request()
+        if future is None:
+            return str(version)
+        return self._keep_version(str(future.result()), epoch)
 
     def close(self) -> None:
         """Let the child finish its requests, flush and release the store; then stop."""

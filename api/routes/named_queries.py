@@ -7,14 +7,15 @@ import inspect
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from api import formats, pages
 from api.deps import SettingsDep, StoreDep
 from api.named import DEFAULT_PER_PAGE, answer_named
 from api.negotiation import prefers_html
-from queries import NamedQuery, Parameter
+from queries import NamedQuery, Parameter, UnknownQuery
+from store.sparql_text import bind_values
 
 _KEYWORDS = tuple(f.keyword for f in formats.ALL_FORMATS)
 #: Route arguments that are not query parameters (their aliases are reserved names).
@@ -130,6 +131,35 @@ def build_router(catalog: Sequence[NamedQuery], base: str, max_rows: int) -> API
             return pages.catalog_page(request, list(catalog))
         body = [q.as_dict(base) | {"url": str(request.url_for(_route_name(q)))} for q in catalog]
         return JSONResponse(body, headers={"Vary": "Accept"})
+
+    by_name = {q.name: q for q in catalog}
+
+    @router.get(
+        "/queries/{name}/sparql",
+        summary="Texte SPARQL d'une requête nommée, valeurs liées / a named query's SPARQL "
+        "text with its values bound",
+        description="Le texte que le serveur exécute pour ces paramètres (valeurs par défaut "
+        "comprises), liés en bloc VALUES ; la galerie de la page de requête le charge. / The "
+        "text the server runs for these parameters (defaults included), bound as a VALUES "
+        "block; the query page's gallery loads it.",
+        response_class=Response,
+        responses={200: {"content": {"application/sparql-query": {}}}},
+    )
+    async def named_query_text(
+        request: Request, name: Annotated[str, Path(description="Nom / name")]
+    ) -> Response:
+        query = by_name.get(name)
+        if query is None:
+            raise UnknownQuery(name)
+        # like /queries/{name}: other parameters are ignored (the page sends its lang)
+        known = {p.name for p in query.parameters}
+        raw = {k: v for k, v in request.query_params.items() if k in known}
+        text = bind_values(query.text, query.bind(raw, base=base))
+        return Response(
+            text.encode("utf-8"),
+            media_type="application/sparql-query; charset=utf-8",
+            headers={"Cache-Control": "public, max-age=300"},
+        )
 
     for query in catalog:
         description = "\n\n".join(

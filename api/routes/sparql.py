@@ -58,10 +58,8 @@ async def _sparql(request: Request, store: StoreDep, settings: SettingsDep) -> R
         raise missing_query()
     if not asked.query.strip():
         raise missing_query()
-    form = answering.check(asked.query, settings)
-    graphs = await engine.in_thread(
-        lambda: dataset.resolve(store, asked.default_graphs, asked.named_graphs)
-    )
+    form = await answering.check_async(asked.query, settings)
+    graphs = dataset.resolve(store, asked.default_graphs, asked.named_graphs)  # no I/O
     return await answering.answer(
         request,
         store,

@@ -166,16 +166,40 @@
     }, function (error) { showError(String(error)); });
   }
 
+  // A gallery query is loaded as the server runs it at /queries/{name}: its parameters'
+  // defaults bound as a VALUES block (GET /queries/{name}/sparql). A query with a required
+  // parameter is shown unbound, with the server's message naming what to fill in.
+  var namedBase = config.endpoint.replace(/sparql$/, "queries/");
+  function loadNamed(name) {
+    var item = config.gallery.filter(function (q) { return q.name === name; })[0];
+    if (!item) { return Promise.resolve(); }
+    status.textContent = t.running;
+    var url = namedBase + encodeURIComponent(name) + "/sparql?" +
+      new URLSearchParams({ lang: config.lang }).toString();
+    return fetch(url, { headers: { "Accept-Language": config.lang } }).then(function (response) {
+      if (response.ok) {
+        return response.text().then(function (text) { setQuery(text); return run(); });
+      }
+      setQuery(item.text);
+      remember(item.text);
+      return response.json().then(function (problem) {
+        showError((problem.message && problem.message[config.lang]) || problem.detail);
+      }, function () { showError(response.status + " " + response.statusText); });
+    }, function (error) { showError(String(error)); });
+  }
+
   form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
   Array.prototype.forEach.call(document.querySelectorAll("button.example"), function (button) {
-    button.addEventListener("click", function () {
-      var item = config.gallery.filter(function (q) { return q.name === button.dataset.name; })[0];
-      if (item) { setQuery(item.text); run(); }
-    });
+    button.addEventListener("click", function () { loadNamed(button.dataset.name); });
   });
 
-  var fromHash = window.location.hash.indexOf("#query=") === 0
-    ? decodeURIComponent(window.location.hash.slice(7).replace(/\+/g, " ")) : null;
+  var hash = window.location.hash;
+  var fromHash = hash.indexOf("#query=") === 0
+    ? decodeURIComponent(hash.slice(7).replace(/\+/g, " ")) : null;
   var initial = config.initialQuery || fromHash;
-  if (initial) { setQuery(initial); run(); }
+  if (initial) {
+    setQuery(initial); run();
+  } else if (hash.indexOf("#named=") === 0) {
+    loadNamed(decodeURIComponent(hash.slice(7)));
+  }
 })();

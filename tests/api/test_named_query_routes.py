@@ -158,3 +158,41 @@ def test_unknown_named_query_is_404(named_client: AsgiClient) -> None:
     answer = named_client.get("/queries/no-such-query")
     assert answer.status_code == 404
     assert answer.json()["code"] == "not-found"
+
+
+def test_named_query_text_has_its_values_bound_as_the_route_binds_them(
+    named_client: AsgiClient,
+) -> None:
+    """What the query page's gallery loads: running it over /sparql answers what
+    /queries/{name} answers (defaults bound, the caller's values bound as terms)."""
+    text = named_client.get("/queries/lever-cooccurrence/sparql")
+    assert text.status_code == 200
+    assert text.headers["content-type"].startswith("application/sparql-query")
+    assert 'VALUES (?scope) { ("collectivity") }' in text.text
+    via_text = named_client.get("/sparql", params={"query": text.text, "format": "csv"})
+    via_route = named_client.get("/queries/lever-cooccurrence", params={"format": "csv"})
+    assert via_text.text == via_route.text  # same rows, same columns in the same order
+    kind = named_client.get("/queries/test-paged/sparql", params={"kind": "commune"})
+    commune = "<https://w3id.org/essgraph/id/collectivity-kind/commune>"
+    assert f"WHERE {{ VALUES (?kind) {{ ({commune}) }}" in kind.text
+    ranked = named_client.get(
+        "/queries/unmatched-answers/sparql", params={"search": 'x" } DROP ALL #', "lang": "en"}
+    )
+    assert 'VALUES (?search) { ("x\\" } DROP ALL #") }' in ranked.text  # one escaped term
+    missing = named_client.get("/queries/practice-search/sparql")
+    assert missing.status_code == 400
+    assert missing.json()["code"] == "invalid-parameter"
+    unknown = named_client.get("/queries/no-such-query/sparql")
+    assert unknown.status_code == 404
+    assert unknown.json()["code"] == "unknown-query"
+
+
+def test_paged_answers_keep_the_query_columns_in_order(named_client: AsgiClient) -> None:
+    """Paging wraps the query in a subquery: the columns must stay the query's own."""
+    for query in queries.catalog():
+        if any(p.required and p.default is None for p in query.parameters):
+            continue
+        text = named_client.get(f"/queries/{query.name}/sparql").text
+        direct = named_client.get("/sparql", params={"query": text, "format": "json"})
+        paged = named_client.get(f"/queries/{query.name}", params={"format": "json"})
+        assert paged.json()["head"]["vars"] == direct.json()["head"]["vars"], query.name
