@@ -97,7 +97,7 @@ def create_app(
         StaticFiles(directory=str(package_files.files("api").joinpath("static"))),
         name="static",
     )
-    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

@@ -11,13 +11,14 @@ from essgraph.settings import Settings
 from store import Store
 
 
-def get_settings(request: Request) -> Settings:
-    """The settings the app was created with (never read from the environment here)."""
+async def get_settings(request: Request) -> Settings:
+    """The settings the app was created with (never read from the environment here; async so
+    FastAPI does not hop to its thread pool on every request)."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     """The store the lifespan opened (or the one handed to ``create_app``)."""
     store: Store = request.app.state.store
     return store

@@ -9,6 +9,7 @@ from __future__ import annotations
 import abc
 import functools
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
@@ -229,17 +230,19 @@ class Store(abc.ABC):
         """
         for graph in texts:
             self._check_writable(graph)
+        version = uuid.uuid4().hex
         if any(changes.is_change_graph(self, g) for g in texts):
-            self._write_ntriples(dict(texts))
+            self._write_ntriples(dict(texts), version)
         elif not self.record_changes:
-            self._write_ntriples(changes.without_change_log(self, texts))
+            self._write_ntriples(changes.without_change_log(self, texts), version)
         else:
             with _WRITES:
-                self._write_ntriples(changes.with_change_log(self, texts))
+                self._write_ntriples(changes.with_change_log(self, texts, version), version)
 
     @abc.abstractmethod
-    def _write_ntriples(self, texts: dict[URIRef, str]) -> None:
-        """The backend's one atomic update: drop each graph, insert its text, new version."""
+    def _write_ntriples(self, texts: dict[URIRef, str], version: str) -> None:
+        """The backend's one atomic update: drop each graph, insert its text, set ``version``
+        as the data version (the change log's events carry the same id)."""
 
     @abc.abstractmethod
     def drop_graph(self, graph: URIRef) -> bool:

@@ -31,7 +31,6 @@ import bisect
 import hashlib
 import json
 import threading
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -95,11 +94,12 @@ def is_change_graph(store: Store, graph: URIRef) -> bool:
 
 
 # -- recording ---------------------------------------------------------------------------
-def with_change_log(store: Store, texts: Mapping[URIRef, str]) -> dict[URIRef, str]:
+def with_change_log(store: Store, texts: Mapping[URIRef, str], version: str) -> dict[URIRef, str]:
     """``texts`` plus the graphs of the change log (see ``_logged``); data the log cannot
-    read (an invalid IRI) is refused like the store refuses it, and nothing is written."""
+    read (an invalid IRI) is refused like the store refuses it, and nothing is written.
+    ``version`` is the data version the write will set: the events' commit id."""
     try:
-        return _logged(store, texts)
+        return _logged(store, texts, version)
     except ValueError as exc:
         raise StoreError(
             f"Écriture refusée, données invalides : {exc}",
@@ -108,7 +108,7 @@ def with_change_log(store: Store, texts: Mapping[URIRef, str]) -> dict[URIRef, s
         ) from exc
 
 
-def _logged(store: Store, texts: Mapping[URIRef, str]) -> dict[URIRef, str]:
+def _logged(store: Store, texts: Mapping[URIRef, str], version: str) -> dict[URIRef, str]:
     """``texts`` plus the change graph of this write (when any resource changed) and the
     content hashes of the public graphs it replaces.
 
@@ -177,7 +177,7 @@ def _logged(store: Store, texts: Mapping[URIRef, str]) -> dict[URIRef, str]:
         ]
         events.append((subject[1:-1], ACTIVITY[kind], graphs))
     if events:
-        when, commit = _commit_time(), uuid.uuid4().hex
+        when, commit = _commit_time(), version
         log = URIRef(f"{changes_prefix(store)}{when.strftime('%Y%m%dT%H%M%S%fZ')}-{commit}")
         out[log] = _event_text(log, events, when, commit)
     return out

@@ -70,8 +70,8 @@ class RemoteStore(Store):
         self._http = httpx.Client(timeout=timeout)
 
     # -- writes -------------------------------------------------------------------------
-    def _write_ntriples(self, texts: dict[URIRef, str]) -> None:
-        self._update(sparql_text.replace_graphs_update(texts, self.system_graph, uuid.uuid4().hex))
+    def _write_ntriples(self, texts: dict[URIRef, str], version: str) -> None:
+        self._update(sparql_text.replace_graphs_update(texts, self.system_graph, version))
 
     def drop_graph(self, graph: URIRef) -> bool:
         self._check_writable(graph)

@@ -191,7 +191,7 @@ def test_cors_on_every_hop_including_the_redirect(client: AsgiClient) -> None:
     assert hop.status_code == 303
     assert hop.headers["access-control-allow-origin"] == "*"
     exposed = hop.headers["access-control-expose-headers"].lower()
-    assert "link" in exposed and "etag" in exposed
+    assert "link" in exposed and "etag" in exposed and "location" in exposed
     landing = client.get(hop.headers["location"], headers=origin)
     assert landing.status_code == 200
     assert landing.headers["access-control-allow-origin"] == "*"

@@ -151,7 +151,7 @@ def test_table_of_contents_and_language_switch(watched: Watched, served: str) ->
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "essgraph SHACL shapes"
     assert page.locator("#PracticeHasFrenchTitle").get_by_text("exactly 1").is_visible()
-    page.get_by_role("link", name="Thesauri", exact=True).click()
+    page.locator("main").get_by_role("link", name="Thesauri", exact=True).click()
     page.wait_for_load_state("load")
     assert page.locator("h1").inner_text() == "essgraph thesauri"
     assert page.locator("#lever-L1 > .concept").inner_text().startswith("L1")

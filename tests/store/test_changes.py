@@ -149,6 +149,7 @@ def test_the_change_graph_holds_activities(store: Store) -> None:
     graph = store.graph_iri("source/a")
     store.replace_graph(graph, practice("jardin", "Jardin") + practice("verger", "Verger"))
     found = events(store)
+    assert found[0].version == store.data_version()  # the events carry the write's version
     log, held = change_graph(store, found[0])
     as_ = Namespace(AS)
     expected = Graph()
