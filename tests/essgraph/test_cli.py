@@ -6,6 +6,7 @@ import json
 import socket
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
@@ -275,6 +276,12 @@ def test_demo_and_query_against_the_real_oxigraph_server(
     oxigraph_server: str, tmp_path: Path
 ) -> None:
     endpoint = f"{oxigraph_server}/query"
+    # the server is shared by the session: start from an empty one, as the `store` fixture does
+    httpx.post(
+        f"{oxigraph_server}/update",
+        content=b"DROP ALL",
+        headers={"Content-Type": "application/sparql-update"},
+    ).raise_for_status()
     result = runner.invoke(app, ["--store", endpoint, "demo"])
     assert result.exit_code == 0, result.stderr
     result = runner.invoke(app, ["--store", endpoint, "query", "-", "--format", "csv"], input=QUERY)
