@@ -207,7 +207,6 @@ def test_html_document_status_and_headers(client: AsgiClient) -> None:
     assert "etag" in page.headers
 
 
-
 def test_page_language_survives_the_redirect(client: AsgiClient) -> None:
     hop = client.get(f"/id/{PRACTICE}?lang=en", headers={"Accept": "text/html"})
     assert hop.headers["location"] == f"/doc/{PRACTICE}.html?lang=en"
@@ -215,6 +214,7 @@ def test_page_language_survives_the_redirect(client: AsgiClient) -> None:
     assert '<html lang="en">' in page.text
     ignored = client.get(f"/id/{PRACTICE}?lang=xx", headers={"Accept": "text/html"})
     assert ignored.headers["location"] == f"/doc/{PRACTICE}.html"
+
 
 # -- unknown, withdrawn, private ---------------------------------------------------------------
 
