@@ -8,6 +8,28 @@ from starlette.requests import Request
 
 Lang = Literal["fr", "en"]
 
+#: The site navigation's labels, shared by every page layout (``base.html``, ``ld/layout.html``).
+NAV_TEXT: dict[Lang, dict[str, str]] = {
+    "fr": {
+        "api_docs": "Documentation de l'API",
+        "nav_home": "Accueil",
+        "nav_ontology": "Ontologie",
+        "nav_shapes": "Formes SHACL",
+        "nav_thesauri": "Thésaurus",
+        "nav_dataset": "Jeu de données",
+        "other_lang": "English",
+    },
+    "en": {
+        "api_docs": "API documentation",
+        "nav_home": "Home",
+        "nav_ontology": "Ontology",
+        "nav_shapes": "SHACL shapes",
+        "nav_thesauri": "Thesauri",
+        "nav_dataset": "Dataset",
+        "other_lang": "Français",
+    },
+}
+
 
 def pick_lang(explicit: str | None, accept_language: str | None) -> Lang:
     """``fr`` or ``en``: an explicit choice wins, then the first of the two the client ranks."""

@@ -10,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.i18n import Lang, request_lang
+from api.i18n import NAV_TEXT, Lang, request_lang
 from ontology import PREFIXES
 from queries import NamedQuery
 
@@ -19,6 +19,7 @@ TEMPLATES = Jinja2Templates(directory=str(resources.files("api").joinpath("templ
 #: Page strings; the templates and the script read only these.
 TEXT: dict[Lang, dict[str, str]] = {
     "fr": {
+        **NAV_TEXT["fr"],
         "title": "Interroger essgraph en SPARQL",
         "intro": "Écrivez une requête SPARQL ou choisissez un exemple, puis exécutez-la. "
         "Les résultats se téléchargent en CSV ou en JSON ; l'adresse de la page garde la "
@@ -34,15 +35,8 @@ TEXT: dict[Lang, dict[str, str]] = {
         "truncated": "Résultat tronqué à la limite du serveur",
         "no_results": "Aucun résultat.",
         "error": "Erreur",
-        "other_lang": "English",
         "endpoint": "Point d'accès",
         "catalog": "Requêtes nommées",
-        "api_docs": "Documentation de l'API",
-        "nav_home": "Accueil",
-        "nav_ontology": "Ontologie",
-        "nav_shapes": "Formes SHACL",
-        "nav_thesauri": "Thésaurus",
-        "nav_dataset": "Jeu de données",
         "skip": "Aller à l'éditeur",
         "parameters": "Paramètres",
         "open": "Charger dans l'éditeur",
@@ -50,6 +44,7 @@ TEXT: dict[Lang, dict[str, str]] = {
         "tags": "Mots-clés",
     },
     "en": {
+        **NAV_TEXT["en"],
         "title": "Query essgraph with SPARQL",
         "intro": "Write a SPARQL query or pick an example, then run it. Results download as "
         "CSV or JSON; the page address keeps the query so you can share it.",
@@ -64,15 +59,8 @@ TEXT: dict[Lang, dict[str, str]] = {
         "truncated": "Result truncated at the server's limit",
         "no_results": "No results.",
         "error": "Error",
-        "other_lang": "Français",
         "endpoint": "Endpoint",
         "catalog": "Named queries",
-        "api_docs": "API documentation",
-        "nav_home": "Home",
-        "nav_ontology": "Ontology",
-        "nav_shapes": "SHACL shapes",
-        "nav_thesauri": "Thesauri",
-        "nav_dataset": "Dataset",
         "skip": "Skip to the editor",
         "parameters": "Parameters",
         "open": "Load in the editor",

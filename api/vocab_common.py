@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 from rdflib.term import Node
 
-from api.i18n import Lang
+from api.i18n import NAV_TEXT, Lang
 from ontology import ESS, PREFIXES, ontology_graph
 from shapes import SHP
 
@@ -26,16 +26,10 @@ LOCAL_PAGES: dict[str, str] = {str(ESS): "/ontology", str(SHP): "/shapes"}
 #: ``api_docs`` and ``other_lang``.
 TEXT: dict[Lang, dict[str, str]] = {
     "fr": {
+        **NAV_TEXT["fr"],
         "skip": "Aller au contenu",
         "endpoint": "Point d'accès",
         "catalog": "Requêtes nommées",
-        "api_docs": "Documentation de l'API",
-        "nav_home": "Accueil",
-        "nav_ontology": "Ontologie",
-        "nav_shapes": "Formes SHACL",
-        "nav_thesauri": "Thésaurus",
-        "nav_dataset": "Jeu de données",
-        "other_lang": "English",
         "vocabularies": "Vocabulaires",
         "ontology": "Ontologie",
         "shapes": "Formes SHACL",
@@ -90,16 +84,10 @@ TEXT: dict[Lang, dict[str, str]] = {
         "alt_labels": "Autres libellés",
     },
     "en": {
+        **NAV_TEXT["en"],
         "skip": "Skip to content",
         "endpoint": "Endpoint",
         "catalog": "Named queries",
-        "api_docs": "API documentation",
-        "nav_home": "Home",
-        "nav_ontology": "Ontology",
-        "nav_shapes": "SHACL shapes",
-        "nav_thesauri": "Thesauri",
-        "nav_dataset": "Dataset",
-        "other_lang": "Français",
         "vocabularies": "Vocabularies",
         "ontology": "Ontology",
         "shapes": "SHACL shapes",

@@ -6,10 +6,11 @@ string is a KeyError in the tests rather than a French word on an English page.
 
 from __future__ import annotations
 
-from api.i18n import Lang
+from api.i18n import NAV_TEXT, Lang
 
 TEXT: dict[Lang, dict[str, str]] = {
     "fr": {
+        **NAV_TEXT["fr"],
         "site": "essgraph",
         "colon": "\u00a0:",
         "skip": "Aller au contenu",
@@ -17,14 +18,7 @@ TEXT: dict[Lang, dict[str, str]] = {
         "home": "Accueil",
         "sparql": "Point d'accès SPARQL",
         "queries": "Requêtes nommées",
-        "api_docs": "Documentation de l'API",
-        "nav_home": "Accueil",
-        "nav_ontology": "Ontologie",
-        "nav_shapes": "Formes SHACL",
-        "nav_thesauri": "Thésaurus",
-        "nav_dataset": "Jeu de données",
         "dataset": "Jeu de données",
-        "other_lang": "English",
         "switch_lang": "Read this page in English",
         "downloads": "Cette ressource en RDF",
         "iri": "Identifiant (IRI)",
@@ -142,6 +136,7 @@ TEXT: dict[Lang, dict[str, str]] = {
         "search_count": "{n} résultat(s)",
     },
     "en": {
+        **NAV_TEXT["en"],
         "site": "essgraph",
         "colon": ":",
         "skip": "Skip to content",
@@ -149,14 +144,7 @@ TEXT: dict[Lang, dict[str, str]] = {
         "home": "Home",
         "sparql": "SPARQL endpoint",
         "queries": "Named queries",
-        "api_docs": "API documentation",
-        "nav_home": "Home",
-        "nav_ontology": "Ontology",
-        "nav_shapes": "SHACL shapes",
-        "nav_thesauri": "Thesauri",
-        "nav_dataset": "Dataset",
         "dataset": "Dataset",
-        "other_lang": "Français",
         "switch_lang": "Lire cette page en français",
         "downloads": "This resource as RDF",
         "iri": "Identifier (IRI)",
