@@ -1,0 +1,1 @@
+"""Cross-territory discovery: the practice search with its full-text index and facets."""

@@ -1,0 +1,197 @@
+"""``GET /practices``: the faceted practice search, as JSON, CSV or an HTML page.
+
+The format is ``?format=json|csv|html`` or else the ``Accept`` header (a browser gets HTML).
+Answers carry an ETag over the data version and the parameters, and ``Link`` (first, prev,
+next) for paging; the CSV holds the whole result set.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from api.caching import etag, not_modified
+from api.discovery import search
+from api.discovery.export import result_csv
+from api.discovery.facets import FLAG_FACETS, RESOURCE_FACETS
+from api.discovery.state import Current, Discovery
+from api.discovery.text import TEXT
+from api.errors import ApiProblem
+from api.html.render import View, html_page
+from api.html.site import Site
+from api.i18n import Lang, request_lang
+from api.negotiation import choose, prefers_html
+from api.pagination import link_header
+from essgraph.settings import Settings
+from store import Store
+
+router = APIRouter(tags=["discovery / découverte"])
+_STATE_LOCK = threading.Lock()
+_DATA_TYPES = ("application/json", "text/csv")
+VARY = "Accept, Accept-Language, Accept-Encoding"
+
+
+def discovery_of(request: Request) -> Discovery:
+    """The app's Discovery, made on first use (the index folder follows the settings)."""
+    state = request.app.state
+    found: Discovery | None = getattr(state, "discovery", None)
+    store: Store = state.store
+    if found is None or found.store is not store:
+        with _STATE_LOCK:
+            found = getattr(state, "discovery", None)
+            if found is None or found.store is not store:
+                settings: Settings = state.settings
+                found = Discovery.for_settings(store, settings.store, settings.data_dir)
+                state.discovery = found
+    return found
+
+
+def _format(request: Request) -> str:
+    explicit = request.query_params.get("format")
+    if explicit is not None:
+        if explicit not in ("json", "csv", "html"):
+            raise search.bad(
+                "format", "json, csv ou html attendu", "json, csv or html expected", explicit
+            )
+        return explicit
+    accept = request.headers.get("accept")
+    if prefers_html(accept, _DATA_TYPES):
+        return "html"
+    chosen = choose(accept, _DATA_TYPES) if accept else "application/json"
+    if chosen is None:
+        raise ApiProblem(
+            "Formats possibles : JSON, CSV, HTML.",
+            "Possible formats: JSON, CSV, HTML.",
+            status=406,
+            code="not-acceptable",
+        )
+    return "csv" if chosen == "text/csv" else "json"
+
+
+@router.get(
+    "/practices",
+    summary="Rechercher des pratiques (texte et facettes) / search practices (text and facets)",
+)
+async def practices(
+    request: Request,
+    q: Annotated[str | None, Query(description="Mots / words (mot* = préfixe / prefix)")] = None,
+    theme: Annotated[
+        list[str] | None, Query(description="T3.1, T3… (répétable / repeatable)")
+    ] = None,
+    lever: Annotated[list[str] | None, Query(description="L5, L5.1…")] = None,
+    mode: Annotated[list[str] | None, Query(description="M1…")] = None,
+    kind: Annotated[list[str] | None, Query(description="metropole, commune…")] = None,
+    region: Annotated[list[str] | None, Query(description="code INSEE / INSEE code: 84…")] = None,
+    partner: Annotated[list[str] | None, Query(description="clé / key")] = None,
+    budget: Annotated[str | None, Query(description="yes")] = None,
+    fte: Annotated[str | None, Query(description="yes")] = None,
+    year_min: Annotated[str | None, Query(description="AAAA / YYYY")] = None,
+    year_max: Annotated[str | None, Query(description="AAAA / YYYY")] = None,
+    sort: Annotated[str | None, Query(description="relevance | title | year")] = None,
+    page: Annotated[str | None, Query(description="1, 2…")] = None,
+    per_page: Annotated[str | None, Query(description="20 (≤ 200)")] = None,
+    fmt: Annotated[str | None, Query(alias="format", description="json | csv | html")] = None,
+) -> Response:
+    """Practices matching ``q`` (accent-insensitive, stemmed, ``mot*`` prefix) and the ticked
+    facets: ``theme``, ``lever`` (a broader concept includes its narrower ones), ``mode``,
+    ``kind``, ``region``, ``partner`` (keys, repeatable: OR within, AND across), ``budget=yes``,
+    ``fte=yes``, ``year_min``, ``year_max``; ``sort`` = relevance | title | year; ``page``,
+    ``per_page``; ``format`` = json | csv | html; ``lang`` = fr | en."""
+    # Values are read from the query string as a whole (repeated keys, exact errors); the
+    # signature above only documents them.
+    fmt = _format(request)
+    lang = request_lang(request)
+    discovery = discovery_of(request)
+    current: Current = await run_in_threadpool(discovery.current)
+    params = list(request.query_params.multi_items())
+    asked = search.parse(params, current.snapshot)
+    tag = etag(current.snapshot.version, "practices", fmt, lang, sorted(params))
+    max_age: int = request.app.state.settings.cache_max_age
+    headers = {"ETag": tag, "Cache-Control": f"public, max-age={max_age}", "Vary": VARY}
+    if not_modified(request, tag):
+        return Response(status_code=304, headers=headers)
+    result = await run_in_threadpool(search.run, current, asked, lang)
+    if fmt != "csv":
+        headers["Link"] = link_header(request.url, asked.page, asked.per_page, result.has_next)
+    if fmt == "csv":
+        body = result_csv(current.snapshot, result, lang)
+        headers["Content-Disposition"] = 'attachment; filename="pratiques.csv"'
+        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+    if fmt == "json":
+        return JSONResponse(_json(current, result, lang), headers=headers)
+    return _html(request, current, result, lang, headers)
+
+
+def _json(current: Current, result: search.Result, lang: Lang) -> dict[str, Any]:
+    snapshot = current.snapshot
+    return {
+        "total": result.total,
+        "page": result.request.page,
+        "per_page": result.request.per_page,
+        "sort": result.request.sort,
+        "items": [
+            search.item_json(snapshot, p, lang, result.scores.get(p.iri)) for p in result.items
+        ],
+        "facets": {name: search.facet_json(values) for name, values in result.facets.items()},
+        "years": {str(year): n for year, n in result.years.items()},
+    }
+
+
+def _html(
+    request: Request,
+    current: Current,
+    result: search.Result,
+    lang: Lang,
+    headers: dict[str, str],
+) -> Response:
+    snapshot = current.snapshot
+    base_params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page",)]
+    pages = max(1, math.ceil(result.total / result.request.per_page))
+
+    def at(page: int) -> str:
+        kept = [(k, v) for k, v in base_params if k != "format"]
+        return "/practices?" + urlencode([*kept, ("page", str(page))])
+
+    items = [
+        {
+            "title": p.title(lang),
+            "href": "/" + p.iri.removeprefix(f"{snapshot.base}"),
+            "collectivity": snapshot.collectivity_name(p, lang),
+            "collectivity_href": (
+                "/" + p.collectivity.removeprefix(snapshot.base) if p.collectivity else None
+            ),
+            "year": p.year,
+            "levers": snapshot.value_names(p, "lever", lang),
+            "themes": snapshot.value_names(p, "theme", lang),
+        }
+        for p in result.items
+    ]
+    plain = [(k, v) for k, v in base_params if k not in ("format", "lang")]
+    site = Site(snapshot.base, lang)
+    view = View(
+        "discovery/practices.html",
+        TEXT[lang]["title"],
+        TEXT[lang]["kind"],
+        context={
+            "d": TEXT[lang],
+            "result": result,
+            "items": items,
+            "facets": [(name, result.facets[name]) for name in RESOURCE_FACETS],
+            "flags": [(name, result.facets[name][0]) for name in FLAG_FACETS],
+            "years": result.years,
+            "asked": result.request,
+            "pages": pages,
+            "prev_href": at(result.request.page - 1) if result.request.page > 1 else None,
+            "next_href": at(result.request.page + 1) if result.has_next else None,
+            "csv_href": "/practices?" + urlencode([*plain, ("format", "csv"), ("lang", lang)]),
+            "json_href": "/practices?" + urlencode([*plain, ("format", "json"), ("lang", lang)]),
+            "query": "",
+        },
+    )
+    return html_page(request, site, view, headers=headers)
