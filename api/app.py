@@ -21,7 +21,16 @@ import queries
 from api import errors
 from api.answering import EXPOSED
 from api.middleware import MergeVary
-from api.routes import changes, home, named_queries, published, resources, sparql, vocabulary
+from api.routes import (
+    changes,
+    discovery,
+    home,
+    named_queries,
+    published,
+    resources,
+    sparql,
+    vocabulary,
+)
 from essgraph.settings import Settings, load_settings
 from queries import NamedQuery
 from store import Store
@@ -83,6 +92,7 @@ def create_app(
     app.include_router(sparql.router)
     app.include_router(named_queries.build_router(named, settings.base_uri, settings.max_rows))
     app.include_router(home.router)
+    app.include_router(discovery.router)
     app.include_router(resources.router)
     app.include_router(published.router)
     app.include_router(changes.router)

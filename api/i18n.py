@@ -13,6 +13,7 @@ NAV_TEXT: dict[Lang, dict[str, str]] = {
     "fr": {
         "api_docs": "Documentation de l'API",
         "nav_home": "Accueil",
+        "nav_practices": "Pratiques",
         "nav_ontology": "Ontologie",
         "nav_shapes": "Formes SHACL",
         "nav_thesauri": "Thésaurus",
@@ -22,6 +23,7 @@ NAV_TEXT: dict[Lang, dict[str, str]] = {
     "en": {
         "api_docs": "API documentation",
         "nav_home": "Home",
+        "nav_practices": "Practices",
         "nav_ontology": "Ontology",
         "nav_shapes": "SHACL shapes",
         "nav_thesauri": "Thesauri",
