@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 from api_helpers import AsgiClient, demo_store
+from browser_helpers import chromium
+from playwright.sync_api import Browser
 
 from api.app import create_app
 from essgraph.settings import Settings
@@ -98,3 +100,10 @@ def output_dir() -> Path:
     """Where browser screenshots go (gitignored)."""
     OUTPUT.mkdir(exist_ok=True)
     return OUTPUT
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium for one test module (Debian's, driven by Playwright)."""
+    with chromium() as launched:
+        yield launched

@@ -12,20 +12,11 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+from browser_helpers import Watched
+from playwright.sync_api import Browser, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 #: One resource per page kind, by its /id path (the browser follows the 303 to /doc/….html).
 KINDS = {
@@ -44,38 +35,6 @@ BROWSER_ACCEPT = (
 )
 #: Same-site links already checked in this run (a link shared by pages is fetched once).
 _checked: dict[str, int] = {}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("/usr/bin/chromium is missing: `make test` installs Debian's chromium")
-    if not AXE.exists():
-        pytest.fail("node_modules/axe-core is missing: `make test` runs `npm ci`")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
-
-
-class Watched:
-    """A page whose failed requests, off-host requests and console errors are recorded."""
-
-    def __init__(self, page: Page, host: str) -> None:
-        self.page = page
-        self.problems: list[str] = []
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
-        page.on("request", lambda r: self._off_host(r, host))
-        page.on("console", self._console)
-        page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
-
-    def _off_host(self, request: Request, host: str) -> None:
-        if not request.url.startswith((host, "data:", "blob:")):
-            self.problems.append(f"external request: {request.url}")
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type in ("error", "warning"):
-            self.problems.append(f"console {message.type}: {message.text}")
 
 
 def _watched(browser: Browser, served: str, **options: Any) -> Iterator[Watched]:
@@ -102,6 +61,7 @@ def phone(browser: Browser, served: str) -> Iterator[Watched]:
 
 def axe_violations(page: Page) -> list[str]:
     """axe-core's WCAG 2.1 A/AA violations, one line each (rule, impact, first targets)."""
+    assert AXE.exists(), "node_modules/axe-core is missing: `make test` runs `npm ci`"
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """async () => await axe.run(document, {

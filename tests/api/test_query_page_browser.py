@@ -11,55 +11,10 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+from browser_helpers import Watched
+from playwright.sync_api import Browser
 
 import queries
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("/usr/bin/chromium is missing: `make test` installs Debian's chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
-
-
-class Watched:
-    """A page whose failed requests, off-host requests and console errors are recorded."""
-
-    def __init__(self, page: Page, host: str) -> None:
-        self.page = page
-        self.problems: list[str] = []
-        page.on("requestfailed", self._failed)
-        page.on("request", lambda r: self._off_host(r, host))
-        page.on("console", self._console)
-        page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
-
-    def _failed(self, request: Request) -> None:
-        if request.failure == "net::ERR_ABORTED" and "format=" in request.url:
-            return  # a download link: the browser hands the answer to the download manager
-        self.problems.append(f"failed: {request.url} {request.failure}")
-
-    def _off_host(self, request: Request, host: str) -> None:
-        if not request.url.startswith((host, "data:", "blob:")):
-            self.problems.append(f"external request: {request.url}")
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type in ("error", "warning"):
-            self.problems.append(f"console {message.type}: {message.text}")
 
 
 @pytest.fixture

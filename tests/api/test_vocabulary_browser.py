@@ -9,18 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+from browser_helpers import Watched
+from playwright.sync_api import Browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGES = {
     "ontology": ("/ontology", "Ontologie essgraph"),
     "shapes": ("/shapes", "Formes SHACL d'essgraph"),
@@ -58,48 +49,12 @@ LOW_CONTRAST = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("/usr/bin/chromium is missing: `make test` installs Debian's chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
-
-
-class Watched:
-    """A page whose failed requests, off-host requests and console messages are recorded."""
-
-    def __init__(self, page: Page, host: str) -> None:
-        self.page = page
-        self.problems: list[str] = []
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
-        page.on("request", lambda r: self._off_host(r, host))
-        page.on("response", self._status)
-        page.on("console", self._console)
-        page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
-
-    def _off_host(self, request: Request, host: str) -> None:
-        if not request.url.startswith((host, "data:")):
-            self.problems.append(f"external request: {request.url}")
-
-    def _status(self, response: object) -> None:
-        status = getattr(response, "status", 200)
-        if status >= 400:
-            self.problems.append(f"HTTP {status}: {getattr(response, 'url', '?')}")
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type in ("error", "warning"):
-            self.problems.append(f"console {message.type}: {message.text}")
-
-
 @pytest.fixture
 def watched(browser: Browser, served: str) -> Iterator[Watched]:
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.set_default_timeout(20_000)
-    spy = Watched(page, served)
+    spy = Watched(page, served, statuses=True)
     yield spy
     context.close()
     assert spy.problems == []
@@ -162,7 +117,7 @@ def test_phone_width_needs_no_sideways_scrolling(browser: Browser, served: str, 
     context = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740})
     try:
         page = context.new_page()
-        spy = Watched(page, served)
+        spy = Watched(page, served, statuses=True)
         page.goto(f"{served}{PAGES[name][0]}")
         page.wait_for_load_state("load")
         overflow = page.evaluate(

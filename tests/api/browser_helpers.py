@@ -1,0 +1,67 @@
+"""What the browser tests share: Debian's headless Chromium launched by Playwright, and a page
+that records every failed, off-host or erroring request and every console error or warning."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's chromium (``make test`` installs it), closed on exit."""
+    if not CHROMIUM.exists():
+        pytest.fail("/usr/bin/chromium is missing: `make test` installs Debian's chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class Watched:
+    """A page whose failed requests, off-host requests, HTTP errors (when ``statuses``) and
+    console messages are recorded in ``problems``; the tests assert it stays empty."""
+
+    def __init__(self, page: Page, host: str, *, statuses: bool = False) -> None:
+        self.page = page
+        self.problems: list[str] = []
+        page.on("requestfailed", self._failed)
+        page.on("request", lambda r: self._off_host(r, host))
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
+        if statuses:
+            page.on("response", self._status)
+
+    def _failed(self, request: Request) -> None:
+        if request.failure == "net::ERR_ABORTED" and "format=" in request.url:
+            return  # a download link: the browser hands the answer to the download manager
+        self.problems.append(f"failed: {request.url} {request.failure}")
+
+    def _off_host(self, request: Request, host: str) -> None:
+        if not request.url.startswith((host, "data:", "blob:")):
+            self.problems.append(f"external request: {request.url}")
+
+    def _status(self, response: Response) -> None:
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type in ("error", "warning"):
+            self.problems.append(f"console {message.type}: {message.text}")
