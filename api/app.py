@@ -23,6 +23,8 @@ from api.answering import EXPOSED
 from api.middleware import MergeVary
 from api.routes import (
     changes,
+    charts,
+    comparison,
     discovery,
     home,
     named_queries,
@@ -93,6 +95,8 @@ def create_app(
     app.include_router(named_queries.build_router(named, settings.base_uri, settings.max_rows))
     app.include_router(home.router)
     app.include_router(discovery.router)
+    app.include_router(comparison.router)
+    app.include_router(charts.router)
     app.include_router(resources.router)
     app.include_router(published.router)
     app.include_router(changes.router)

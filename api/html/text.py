@@ -123,6 +123,8 @@ TEXT: dict[Lang, dict[str, str]] = {
         "schemes": "Thésaurus",
         "for_researchers": "Pour interroger les données",
         "sparql_desc": "écrire une requête SPARQL, avec des exemples",
+        "similar_link": "Voir les pratiques similaires ailleurs",
+        "like_link": "Collectivités comparables",
         "practices_desc": "chercher les pratiques de tous les territoires par mots, thème, "
         "levier, mode d'action, type de collectivité ou région",
         "queries_desc": "questions de recherche prêtes à l'emploi, en CSV ou JSON",
@@ -250,6 +252,8 @@ TEXT: dict[Lang, dict[str, str]] = {
         "schemes": "Thesauri",
         "for_researchers": "To query the data",
         "sparql_desc": "write a SPARQL query, with examples",
+        "similar_link": "See similar practices elsewhere",
+        "like_link": "Collectivities like this one",
         "practices_desc": "search the practices of every territory by words, theme, lever, "
         "mode of action, kind of collectivity or region",
         "queries_desc": "ready-made research questions, as CSV or JSON",
