@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
@@ -65,3 +66,16 @@ class Watched:
     def _console(self, message: ConsoleMessage) -> None:
         if message.type in ("error", "warning"):
             self.problems.append(f"console {message.type}: {message.text}")
+
+
+def watched_page(
+    browser: Browser, host: str, *, statuses: bool = False, **options: Any
+) -> Iterator[Watched]:
+    """A fresh browser context's page, watched; at the end, nothing may have gone wrong."""
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    spy = Watched(page, host, statuses=statuses)
+    yield spy
+    context.close()
+    assert spy.problems == []

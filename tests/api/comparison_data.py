@@ -4,6 +4,9 @@ package)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from api_helpers import AsgiClient
 from fastapi import FastAPI
 from rdflib import Graph
 
@@ -79,3 +82,11 @@ def hand_store() -> EmbeddedStore:
 def app_over(store: EmbeddedStore) -> FastAPI:
     """The whole app (with its comparison routes) over ``store``."""
     return create_app(Settings(store="memory"), store)
+
+
+def client_over(store: EmbeddedStore) -> Iterator[AsgiClient]:
+    """An in-process client of the whole app over ``store``; both closed at the end."""
+    client = AsgiClient(app_over(store))
+    yield client
+    client.close()
+    store.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from browser_helpers import Watched
+from browser_helpers import Watched, watched_page
 from playwright.sync_api import Browser
 
 TITLES = (
@@ -22,13 +22,9 @@ TITLES = (
 
 @pytest.fixture
 def watched(browser: Browser, served: str) -> Iterator[Watched]:
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    spy = Watched(page, served, statuses=True)
-    yield spy
-    context.close()
-    assert spy.problems == []
+    yield from watched_page(
+        browser, served, statuses=True, locale="fr-FR", viewport={"width": 1200, "height": 900}
+    )
 
 
 def test_charts_page_renders_every_chart_with_its_table(

@@ -11,27 +11,19 @@ from typing import Any
 
 import pytest
 from api_helpers import AsgiClient, demo_store
-from comparison_data import BASE, app_over, hand_store
+from comparison_data import BASE, client_over, hand_store
 
 LABEL_L52 = "Clauses sociales d'insertion"
 
 
 @pytest.fixture(scope="module")
 def hand() -> Iterator[AsgiClient]:
-    store = hand_store()
-    client = AsgiClient(app_over(store))
-    yield client
-    client.close()
-    store.close()
+    yield from client_over(hand_store())
 
 
 @pytest.fixture(scope="module")
 def demo() -> Iterator[AsgiClient]:
-    store = demo_store()
-    client = AsgiClient(app_over(store))
-    yield client
-    client.close()
-    store.close()
+    yield from client_over(demo_store())
 
 
 def compare(client: AsgiClient, *keys: str, **params: str) -> dict[str, Any]:

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from browser_helpers import Watched
+from browser_helpers import Watched, watched_page
 from playwright.sync_api import Browser, Page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,24 +36,14 @@ BROWSER_ACCEPT = (
 _checked: dict[str, int] = {}
 
 
-def _watched(browser: Browser, served: str, **options: Any) -> Iterator[Watched]:
-    context = browser.new_context(**options)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    spy = Watched(page, served)
-    yield spy
-    context.close()
-    assert spy.problems == []
-
-
 @pytest.fixture
 def watched(browser: Browser, served: str) -> Iterator[Watched]:
-    yield from _watched(browser, served, locale="fr-FR")
+    yield from watched_page(browser, served, locale="fr-FR")
 
 
 @pytest.fixture
 def phone(browser: Browser, served: str) -> Iterator[Watched]:
-    yield from _watched(
+    yield from watched_page(
         browser, served, locale="fr-FR", viewport={"width": 360, "height": 740}, is_mobile=True
     )
 

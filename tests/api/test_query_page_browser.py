@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 import pytest
-from browser_helpers import Watched
+from browser_helpers import Watched, watched_page
 from playwright.sync_api import Browser
 
 import queries
@@ -19,13 +19,7 @@ import queries
 
 @pytest.fixture
 def watched(browser: Browser, served: str) -> Iterator[Watched]:
-    context = browser.new_context(accept_downloads=True, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    spy = Watched(page, served)
-    yield spy
-    context.close()
-    assert spy.problems == []
+    yield from watched_page(browser, served, accept_downloads=True, locale="fr-FR")
 
 
 def _bound_text(served: str, name: str) -> str:

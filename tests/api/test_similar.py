@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from api_helpers import AsgiClient, demo_store
-from comparison_data import BASE, app_over, hand_store
+from comparison_data import BASE, client_over, hand_store
 
 
 def idf(df: int, n: int = 5) -> float:
@@ -19,20 +19,12 @@ def idf(df: int, n: int = 5) -> float:
 
 @pytest.fixture(scope="module")
 def hand() -> Iterator[AsgiClient]:
-    store = hand_store()
-    client = AsgiClient(app_over(store))
-    yield client
-    client.close()
-    store.close()
+    yield from client_over(hand_store())
 
 
 @pytest.fixture(scope="module")
 def demo() -> Iterator[AsgiClient]:
-    store = demo_store()
-    client = AsgiClient(app_over(store))
-    yield client
-    client.close()
-    store.close()
+    yield from client_over(demo_store())
 
 
 def similar(client: AsgiClient, key: str, **params: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_helpers import Watched
+from browser_helpers import Watched, watched_page
 from playwright.sync_api import Browser
 
 PAGES = {
@@ -51,13 +51,9 @@ LOW_CONTRAST = """() => {
 
 @pytest.fixture
 def watched(browser: Browser, served: str) -> Iterator[Watched]:
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    spy = Watched(page, served, statuses=True)
-    yield spy
-    context.close()
-    assert spy.problems == []
+    yield from watched_page(
+        browser, served, statuses=True, locale="fr-FR", viewport={"width": 1280, "height": 800}
+    )
 
 
 @pytest.mark.parametrize("name", list(PAGES))
