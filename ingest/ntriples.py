@@ -230,7 +230,12 @@ def parse(text: str, graph: Graph | None = None) -> Graph:
 def graph_text(graph: Iterable[tuple[Node, Node, Node]], prefix: str = "g") -> str:
     """An rdflib graph as N-Triples with blank nodes relabelled ``_:{prefix}{n}`` in order of
     first appearance (labels cannot clash with a batch's)."""
-    labels: dict[Node, str] = {}
+    return labelled_text(graph, prefix)[0]
+
+
+def labelled_text(graph: Iterable[tuple[Node, Node, Node]], prefix: str) -> tuple[str, list[BNode]]:
+    """`graph_text` and its blank nodes in label order (``_:{prefix}1`` first)."""
+    labels: dict[BNode, str] = {}
     lines = []
     for triple in graph:
         parts = []
@@ -243,4 +248,4 @@ def graph_text(graph: Iterable[tuple[Node, Node, Node]], prefix: str = "g") -> s
             else:
                 parts.append(term(node))
         lines.append(f"{parts[0]} {parts[1]} {parts[2]} .\n")
-    return "".join(lines)
+    return "".join(lines), list(labels)

@@ -26,7 +26,7 @@ from rdflib.namespace import PROV
 from rdflib.term import Node
 
 from ingest.build import FileBuild
-from ingest.ntriples import NTriplesError, term
+from ingest.ntriples import NTriplesError, labelled_text
 from shapes import ValidationResult, native
 from shapes import validate as shacl_validate
 
@@ -87,20 +87,7 @@ class _Blanks(Sequence[BNode]):
 
 def _store_text(context: Graph) -> tuple[str, list[BNode]]:
     """The store's related triples as N-Triples, blank nodes in order of first appearance."""
-    order: dict[Node, str] = {}
-    lines = []
-    for triple in context:
-        parts = []
-        for node in triple:
-            if isinstance(node, BNode):
-                label = order.get(node)
-                if label is None:
-                    label = order[node] = f"_:ctx{len(order) + 1}"
-                parts.append(label)
-            else:
-                parts.append(term(node))
-        lines.append(f"{parts[0]} {parts[1]} {parts[2]} .\n")
-    return "".join(lines), cast(list[BNode], list(order))
+    return labelled_text(context, "ctx")
 
 
 @cache
