@@ -11,11 +11,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from rdflib import Literal, URIRef
+from conftest import fixture_graphs
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 import queries
 from store import SelectResult, Store
+from store.embedded import EmbeddedStore
 
 BASE = "https://w3id.org/essgraph/"
 ESS = "https://w3id.org/essgraph/ontology#"
@@ -645,3 +647,35 @@ def test_required_parameter_is_enforced(library_store: Store) -> None:
     with pytest.raises(queries.ParameterError) as caught:
         queries.get("provenance").run(library_store, {})
     assert caught.value.parameter == "resource"
+
+
+def test_means_by_kind_aggregate_only_stated_figures() -> None:
+    """Regression: one policy of a kind without a staff figure emptied the kind's staff sum,
+    minimum, maximum and mean (an aggregate over an unbound value is an error)."""
+    extra = Graph().parse(
+        data=f"""
+        @prefix ess: <https://w3id.org/essgraph/ontology#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <{BASE}id/policy/x/2020> a ess:EssPolicy ; ess:policyOf <{BASE}{C1}> ;
+            ess:referenceYear "2020"^^xsd:gYear ; ess:dedicatedBudget 100000.0 .
+        """,
+        format="turtle",
+    )
+    store = EmbeddedStore(BASE)
+    try:
+        graphs = fixture_graphs(store)
+        graphs[store.graph_iri("source/extra")] = extra
+        store.replace_graphs(graphs)
+        result = queries.get("ess-means-by-kind").run(store, {"year": "2020"})
+        assert isinstance(result, SelectResult)
+        metro = next(row for row in result.rows if str(row["kind"]).endswith("/metropole"))
+        # 3 policies, 3 budgets, 2 staff figures (3.5 and 4.0): the unstated one is skipped
+        assert int(metro["policies"].toPython()) == 3
+        assert int(metro["staffFigures"].toPython()) == 2
+        assert Decimal(str(metro["totalStaff"])) == Decimal("7.5")
+        assert Decimal(str(metro["minStaff"])) == Decimal("3.5")
+        assert Decimal(str(metro["maxStaff"])) == Decimal("4")
+        assert Decimal(str(metro["meanStaff"])) == Decimal("3.75")
+        assert Decimal(str(metro["minBudget"])) == Decimal("100000")
+    finally:
+        store.close()
