@@ -18,7 +18,7 @@ from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 
 from ontology import bind_prefixes
 from store import Store
-from store.changes import ResourceStatus, resource_status
+from store.change_events import ResourceStatus, resource_status
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")

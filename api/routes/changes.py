@@ -23,7 +23,8 @@ from api.deps import SettingsDep, StoreDep
 from api.errors import ApiProblem
 from api.negotiation import choose
 from store import Store
-from store.changes import AS, XSD, ChangeEvent, changes_prefix, events
+from store.change_events import ChangeEvent, events
+from store.change_vocab import AS, XSD, changes_prefix
 from store.sparql_text import ESS
 
 router = APIRouter(tags=["Modifications / changes"])

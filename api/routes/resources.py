@@ -28,7 +28,7 @@ from api.rdf_documents import HTML, DocFormat, link_header, negotiate, serialize
 from essgraph.settings import Settings
 from ontology import CONTEXT_VERSION, jsonld_context
 from store import Store
-from store.changes import ResourceStatus
+from store.change_events import ResourceStatus
 
 router = APIRouter(tags=["linked data / données liées"])
 

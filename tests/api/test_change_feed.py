@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from api.app import create_app
 from essgraph.settings import Settings
-from store.changes import events
+from store.change_events import events
 from store.embedded import EmbeddedStore
 
 BASE = "https://w3id.org/essgraph/"

@@ -10,7 +10,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from store import Store, StoreError, sparql_text
-from store.changes import AS, ChangeEvent, ResourceStatus, events, resource_status
+from store.change_events import ChangeEvent, ResourceStatus, events, resource_status
+from store.change_vocab import AS
 
 BASE = "https://w3id.org/essgraph/"
 ID = Namespace(f"{BASE}id/")
