@@ -24,6 +24,7 @@ from api.middleware import MergeVary
 from api.routes import (
     changes,
     charts,
+    collectivities,
     comparison,
     discovery,
     home,
@@ -95,6 +96,7 @@ def create_app(
     app.include_router(named_queries.build_router(named, settings.base_uri, settings.max_rows))
     app.include_router(home.router)
     app.include_router(discovery.router)
+    app.include_router(collectivities.router)
     app.include_router(comparison.router)
     app.include_router(charts.router)
     app.include_router(resources.router)

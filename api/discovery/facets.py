@@ -312,14 +312,14 @@ def apply(
     facets: dict[str, list[FacetValue]] = {}
     for facet in [*RESOURCE_FACETS, *FLAG_FACETS]:
         counts = tally(masks.get(facet, {}), base_without(facet))
-        facets[facet] = _values(snapshot, facet, counts, selected.get(facet, set()), lang)
+        facets[facet] = facet_values(snapshot, facet, counts, selected.get(facet, set()), lang)
     years = {int(y): n for y, n in tally(masks["year"], base_without("year")).items()}
     matched = base_without(None)
     iris = frozenset(snapshot.practices) if matched == full else snapshot.iris_of(matched)
     return Filtered(iris, facets, dict(sorted(years.items())))
 
 
-def _values(
+def facet_values(
     snapshot: Snapshot, facet: str, counts: Mapping[str, int], chosen: set[str], lang: Lang
 ) -> list[FacetValue]:
     """Values with a count or ticked, in the thesaurus order (notation) or by name."""
@@ -358,4 +358,5 @@ __all__ = [
     "Snapshot",
     "apply",
     "collation_key",
+    "facet_values",
 ]

@@ -52,7 +52,7 @@ def discovery_of(request: Request) -> Discovery:
     return found
 
 
-def _format(request: Request) -> str:
+def response_format(request: Request) -> str:
     explicit = request.query_params.get("format")
     if explicit is not None:
         if explicit not in ("json", "csv", "html"):
@@ -105,7 +105,7 @@ async def practices(
     ``per_page``; ``format`` = json | csv | html; ``lang`` = fr | en."""
     # Values are read from the query string as a whole (repeated keys, exact errors); the
     # signature above only documents them.
-    fmt = _format(request)
+    fmt = response_format(request)
     lang = request_lang(request)
     discovery = discovery_of(request)
     current: Current = await run_in_threadpool(discovery.current)
