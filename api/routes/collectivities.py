@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import math
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from api.caching import etag, not_modified
+from api.caching import not_modified
 from api.discovery import collectivities as found
 from api.discovery import search
 from api.discovery.state import Current
@@ -23,7 +22,13 @@ from api.html.render import View, html_page
 from api.html.site import Site
 from api.i18n import Lang, request_lang
 from api.pagination import link_header
-from api.routes.discovery import VARY, discovery_of, response_format
+from api.routes.discovery import (
+    csv_answer,
+    discovery_of,
+    page_links,
+    response_format,
+    search_headers,
+)
 
 router = APIRouter(tags=["discovery / découverte"])
 
@@ -125,17 +130,15 @@ async def collectivities(
     current: Current = await run_in_threadpool(discovery.current)
     params = list(request.query_params.multi_items())
     asked = found.parse(params, current.snapshot)
-    tag = etag(current.snapshot.version, "collectivities", fmt, lang, sorted(params))
-    max_age: int = request.app.state.settings.cache_max_age
-    headers = {"ETag": tag, "Cache-Control": f"public, max-age={max_age}", "Vary": VARY}
-    if not_modified(request, tag):
+    version = current.snapshot.version
+    headers = search_headers(request, version, "collectivities", fmt, lang, params)
+    if not_modified(request, headers["ETag"]):
         return Response(status_code=304, headers=headers)
     table = await run_in_threadpool(found.table, discovery.store, current.snapshot)
     result = await run_in_threadpool(found.run, current, table, asked, lang)
     if fmt == "csv":
         body = found.result_csv(current.snapshot, result, lang)
-        headers["Content-Disposition"] = 'attachment; filename="collectivites.csv"'
-        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+        return csv_answer(body, "collectivites.csv", headers)
     headers["Link"] = link_header(request.url, asked.page, asked.per_page, result.has_next)
     if fmt == "json":
         return JSONResponse(_json(current, result, lang), headers=headers)
@@ -164,13 +167,7 @@ def _html(
     headers: dict[str, str],
 ) -> Response:
     snapshot = current.snapshot
-    base_params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
-    plain = [(k, v) for k, v in base_params if k not in ("format", "lang")]
     pages = max(1, math.ceil(result.total / result.request.per_page))
-
-    def at(page: int) -> str:
-        kept = [(k, v) for k, v in base_params if k != "format"]
-        return "/collectivities?" + urlencode([*kept, ("page", str(page))])
 
     items = [
         {
@@ -197,11 +194,7 @@ def _html(
             "asked": result.request,
             "sorts": found.SORTS,
             "pages": pages,
-            "prev_href": at(result.request.page - 1) if result.request.page > 1 else None,
-            "next_href": at(result.request.page + 1) if result.has_next else None,
-            "csv_href": "/collectivities?" + urlencode([*plain, ("format", "csv"), ("lang", lang)]),
-            "json_href": "/collectivities?"
-            + urlencode([*plain, ("format", "json"), ("lang", lang)]),
+            **page_links(request, "/collectivities", lang, result.request.page, result.has_next),
             "query": "",
         },
     )

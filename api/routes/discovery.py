@@ -74,6 +74,40 @@ def response_format(request: Request) -> str:
     return "csv" if chosen == "text/csv" else "json"
 
 
+def search_headers(
+    request: Request, version: str, name: str, fmt: str, lang: Lang, params: list[tuple[str, str]]
+) -> dict[str, str]:
+    """ETag (data version and the whole query), Cache-Control and Vary of a search answer."""
+    tag = etag(version, name, fmt, lang, sorted(params))
+    max_age: int = request.app.state.settings.cache_max_age
+    return {"ETag": tag, "Cache-Control": f"public, max-age={max_age}", "Vary": VARY}
+
+
+def csv_answer(body: str, filename: str, headers: dict[str, str]) -> Response:
+    """A result set as a CSV download."""
+    headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def page_links(
+    request: Request, path: str, lang: Lang, page: int, has_next: bool
+) -> dict[str, str | None]:
+    """The HTML page's links: previous/next page (same query), the CSV and JSON of it."""
+    base = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+    kept = [(k, v) for k, v in base if k != "format"]
+    plain = [(k, v) for k, v in kept if k != "lang"]
+
+    def at(number: int) -> str:
+        return f"{path}?" + urlencode([*kept, ("page", str(number))])
+
+    return {
+        "prev_href": at(page - 1) if page > 1 else None,
+        "next_href": at(page + 1) if has_next else None,
+        "csv_href": f"{path}?" + urlencode([*plain, ("format", "csv"), ("lang", lang)]),
+        "json_href": f"{path}?" + urlencode([*plain, ("format", "json"), ("lang", lang)]),
+    }
+
+
 @router.get(
     "/practices",
     summary="Rechercher des pratiques (texte et facettes) / search practices (text and facets)",
@@ -111,18 +145,13 @@ async def practices(
     current: Current = await run_in_threadpool(discovery.current)
     params = list(request.query_params.multi_items())
     asked = search.parse(params, current.snapshot)
-    tag = etag(current.snapshot.version, "practices", fmt, lang, sorted(params))
-    max_age: int = request.app.state.settings.cache_max_age
-    headers = {"ETag": tag, "Cache-Control": f"public, max-age={max_age}", "Vary": VARY}
-    if not_modified(request, tag):
+    headers = search_headers(request, current.snapshot.version, "practices", fmt, lang, params)
+    if not_modified(request, headers["ETag"]):
         return Response(status_code=304, headers=headers)
     result = await run_in_threadpool(search.run, current, asked, lang)
-    if fmt != "csv":
-        headers["Link"] = link_header(request.url, asked.page, asked.per_page, result.has_next)
     if fmt == "csv":
-        body = result_csv(current.snapshot, result, lang)
-        headers["Content-Disposition"] = 'attachment; filename="pratiques.csv"'
-        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+        return csv_answer(result_csv(current.snapshot, result, lang), "pratiques.csv", headers)
+    headers["Link"] = link_header(request.url, asked.page, asked.per_page, result.has_next)
     if fmt == "json":
         return JSONResponse(_json(current, result, lang), headers=headers)
     return _html(request, current, result, lang, headers)
@@ -151,13 +180,7 @@ def _html(
     headers: dict[str, str],
 ) -> Response:
     snapshot = current.snapshot
-    base_params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page",)]
     pages = max(1, math.ceil(result.total / result.request.per_page))
-
-    def at(page: int) -> str:
-        kept = [(k, v) for k, v in base_params if k != "format"]
-        return "/practices?" + urlencode([*kept, ("page", str(page))])
-
     items = [
         {
             "title": p.title(lang),
@@ -172,7 +195,6 @@ def _html(
         }
         for p in result.items
     ]
-    plain = [(k, v) for k, v in base_params if k not in ("format", "lang")]
     site = Site(snapshot.base, lang)
     view = View(
         "discovery/practices.html",
@@ -187,10 +209,7 @@ def _html(
             "years": result.years,
             "asked": result.request,
             "pages": pages,
-            "prev_href": at(result.request.page - 1) if result.request.page > 1 else None,
-            "next_href": at(result.request.page + 1) if result.has_next else None,
-            "csv_href": "/practices?" + urlencode([*plain, ("format", "csv"), ("lang", lang)]),
-            "json_href": "/practices?" + urlencode([*plain, ("format", "json"), ("lang", lang)]),
+            **page_links(request, "/practices", lang, result.request.page, result.has_next),
             "query": "",
         },
     )

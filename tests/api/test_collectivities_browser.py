@@ -3,15 +3,12 @@ search, tick two results, compare them — no failed or off-site request."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from api_helpers import demo_store
+from browser_helpers import served_app
 from discovery_data import discovery_app, small_graph
 from playwright.sync_api import Browser
 
@@ -21,22 +18,8 @@ def site() -> Iterator[str]:
     """The app (with /collectivities) on the demo data plus the small graph, by uvicorn."""
     store = demo_store()
     store.replace_graph(store.graph_iri("source/small"), small_graph())
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(discovery_app(store), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_app(discovery_app(store)) as url:
+        yield url
     store.close()
 
 

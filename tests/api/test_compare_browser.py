@@ -4,16 +4,12 @@ goes to tests/output/compare.png."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from api_helpers import demo_store
-from browser_helpers import Watched
+from browser_helpers import Watched, served_app
 from comparison_data import app_over
 from playwright.sync_api import Browser
 
@@ -22,22 +18,8 @@ from playwright.sync_api import Browser
 def site() -> Iterator[str]:
     """The app (with the comparison routes) on the demo data, served by uvicorn."""
     store = demo_store()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app_over(store), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_app(app_over(store)) as url:
+        yield url
     store.close()
 
 

@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from api_helpers import demo_store
+from browser_helpers import served_app
 from discovery_data import discovery_app, small_graph
 from playwright.sync_api import Browser, Page
 
@@ -27,27 +24,8 @@ def site() -> Iterator[str]:
     """The app on the demo data plus the small graph, served by uvicorn on 127.0.0.1."""
     store = demo_store()
     store.replace_graph(store.graph_iri("source/small"), small_graph())
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        discovery_app(store, Settings(store="memory")),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_app(discovery_app(store, Settings(store="memory"))) as url:
+        yield url
     store.close()
 
 
