@@ -34,6 +34,7 @@ from api.routes import (
     sparql,
     vocabulary,
 )
+from api.routes import map as map_routes
 from essgraph.settings import Settings, load_settings
 from queries import NamedQuery
 from store import Store
@@ -99,6 +100,7 @@ def create_app(
     app.include_router(collectivities.router)
     app.include_router(comparison.router)
     app.include_router(charts.router)
+    app.include_router(map_routes.router)
     app.include_router(resources.router)
     app.include_router(published.router)
     app.include_router(changes.router)

@@ -39,7 +39,8 @@ PAGE_TEXT: dict[Lang, dict[str, str]] = {
         "scope": "Cooccurrence comptée par",
         "scope.collectivity": "collectivité",
         "scope.practice": "pratique",
-        "no_map": "Pas de carte des collectivités : le graphe ne contient pas de coordonnées.",
+        "map_note": "La carte des collectivités, avec la source des coordonnées de chacune :",
+        "map_link": "Carte des collectivités",
     },
     "en": {
         "title": "Charts",
@@ -53,7 +54,8 @@ PAGE_TEXT: dict[Lang, dict[str, str]] = {
         "scope": "Co-occurrence counted per",
         "scope.collectivity": "collectivity",
         "scope.practice": "practice",
-        "no_map": "No map of collectivities: the graph holds no coordinates.",
+        "map_note": "The map of collectivities, with where each one's coordinates come from:",
+        "map_link": "Map of collectivities",
     },
 }
 
