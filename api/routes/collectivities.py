@@ -1,4 +1,4 @@
-"""``GET /collectivities``: the faceted collectivity search, as JSON, CSV or an HTML page.
+"""``GET /collectivities``: the faceted collectivity search, as JSON, JSON-LD, CSV or HTML.
 
 Same contract as ``/practices`` (format by ``?format=`` or ``Accept``, ETag over the data
 version and the parameters, ``Link`` for paging, the CSV holds the whole result set); the
@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 
 from api.caching import not_modified
 from api.discovery import collectivities as found
-from api.discovery import search
+from api.discovery import linked_data, search
 from api.discovery.state import Current
 from api.html.render import View, html_page
 from api.html.site import Site
@@ -25,6 +25,8 @@ from api.pagination import link_header
 from api.routes.discovery import (
     csv_answer,
     discovery_of,
+    jsonld_answer,
+    openapi_responses,
     page_links,
     response_format,
     search_headers,
@@ -105,6 +107,7 @@ TEXT: dict[Lang, dict[str, str]] = {
 @router.get(
     "/collectivities",
     summary="Rechercher des collectivités (nom et facettes) / search collectivities",
+    responses=openapi_responses(),
 )
 async def collectivities(
     request: Request,
@@ -118,7 +121,9 @@ async def collectivities(
     sort: Annotated[str | None, Query(description="relevance | name | practices")] = None,
     page: Annotated[str | None, Query(description="1, 2…")] = None,
     per_page: Annotated[str | None, Query(description="20 (≤ 200)")] = None,
-    fmt: Annotated[str | None, Query(alias="format", description="json | csv | html")] = None,
+    fmt: Annotated[
+        str | None, Query(alias="format", description="json | jsonld | csv | html")
+    ] = None,
 ) -> Response:
     """Collectivities whose names match ``q`` and the ticked facets: ``kind``, ``region``,
     ``lever`` and ``theme`` used by their policy or practices (a broader concept includes its
@@ -142,6 +147,9 @@ async def collectivities(
     headers["Link"] = link_header(request.url, asked.page, asked.per_page, result.has_next)
     if fmt == "json":
         return JSONResponse(_json(current, result, lang), headers=headers)
+    if fmt == "jsonld":
+        document = linked_data.collectivities_collection(current.snapshot, result, params)
+        return jsonld_answer(document, headers)
     return _html(request, current, result, lang, headers)
 
 

@@ -1,8 +1,9 @@
-"""Similar practices, territory comparison and "collectivities like mine", JSON or HTML.
+"""Similar practices, territory comparison and "collectivities like mine": JSON, JSON-LD, HTML.
 
 ``GET /practices/{key}/similar``, ``GET /compare?c=…&c=…``, ``GET /collectivities/{key}/like``.
-The format is ``?format=json|html`` or else ``Accept`` (a browser gets HTML). Answers carry an
-ETag over the data version and the parameters; the similar list is paged with ``Link``.
+The format is ``?format=json|jsonld|html`` or else ``Accept`` (a browser gets HTML). Answers
+carry an ETag over the data version and the parameters; the similar list is paged with
+``Link``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from rdflib import URIRef
 
 from api.caching import etag, not_modified
 from api.discovery import compare as comparing
+from api.discovery import linked_lists
 from api.discovery import similar as similarity
 from api.discovery.search import FACET_NAMES, bad
 from api.discovery.state import Current
@@ -26,33 +28,19 @@ from api.html import render_not_found
 from api.html.render import View, html_page
 from api.html.site import Site
 from api.i18n import Lang, request_lang
-from api.negotiation import choose, prefers_html
 from api.pagination import link_header
-from api.routes.discovery import discovery_of
+from api.routes.comparison_text import TEXT
+from api.routes.discovery import (
+    discovery_of,
+    jsonld_answer,
+    openapi_responses,
+    response_format,
+)
 from store import Store
 
 router = APIRouter(tags=["discovery / découverte"])
 VARY = "Accept, Accept-Language, Accept-Encoding"
 MAX_PER_PAGE = 100
-
-
-def _format(request: Request) -> str:
-    explicit = request.query_params.get("format")
-    if explicit is not None:
-        if explicit not in ("json", "html"):
-            raise bad("format", "json ou html attendu", "json or html expected", explicit)
-        return explicit
-    accept = request.headers.get("accept")
-    if prefers_html(accept, ("application/json",)):
-        return "html"
-    if accept and choose(accept, ("application/json",)) is None:
-        raise ApiProblem(
-            "Formats possibles : JSON, HTML.",
-            "Possible formats: JSON, HTML.",
-            status=406,
-            code="not-acceptable",
-        )
-    return "json"
 
 
 def _positive(request: Request, name: str, default: int, most: int | None = None) -> int:
@@ -106,6 +94,7 @@ async def _current(request: Request) -> tuple[Current, Store]:
 @router.get(
     "/practices/{key:path}/similar",
     summary="Pratiques similaires d'autres collectivités / similar practices elsewhere",
+    responses=openapi_responses(csv=False),
 )
 async def similar_practices(
     request: Request,
@@ -114,12 +103,12 @@ async def similar_practices(
     region: Annotated[list[str] | None, Query(description="code INSEE / INSEE code: 84…")] = None,
     page: Annotated[str | None, Query(description="1, 2…")] = None,
     per_page: Annotated[str | None, Query(description="20 (≤ 100)")] = None,
-    fmt: Annotated[str | None, Query(alias="format", description="json | html")] = None,
+    fmt: Annotated[str | None, Query(alias="format", description="json | jsonld | html")] = None,
 ) -> Response:
     """Practices of other collectivities ranked on the levers and themes they share (a
     narrower concept fully, a broader one by half; rarer concepts weigh more) and on close
     texts, each with its reasons; ``kind`` and ``region`` filter (repeatable, OR)."""
-    fmt = _format(request)
+    fmt = response_format(request, csv=False)
     lang = request_lang(request)
     current, store = await _current(request)
     snapshot = current.snapshot
@@ -166,6 +155,10 @@ async def similar_practices(
             "items": [similarity.match_json(snapshot, m, lang) for m in shown],
         }
         return JSONResponse(body, headers=headers)
+    if fmt == "jsonld":
+        params = request.query_params.multi_items()
+        document = linked_lists.similar_list(snapshot, iri, key, ranked, number, size, params)
+        return jsonld_answer(document, headers)
     d = TEXT[lang]
     kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "format")]
     path = request.url.path
@@ -212,24 +205,29 @@ async def similar_practices(
             "prev_href": at(number - 1) if number > 1 else None,
             "next_href": at(number + 1) if has_next else None,
             "json_href": path + "?" + urlencode([*kept, ("format", "json")]),
+            "jsonld_href": path + "?" + urlencode([*kept, ("format", "jsonld")]),
             "action": path,
         },
     )
     return html_page(request, Site(snapshot.base, lang), view, headers=headers)
 
 
-@router.get("/compare", summary="Comparer 2 à 5 collectivités / compare 2 to 5 collectivities")
+@router.get(
+    "/compare",
+    summary="Comparer 2 à 5 collectivités / compare 2 to 5 collectivities",
+    responses=openapi_responses(csv=False),
+)
 async def compare_collectivities(
     request: Request,
     c: Annotated[
         list[str] | None,
         Query(description="2 à 5 clés de collectivités / 2 to 5 collectivity keys"),
     ] = None,
-    fmt: Annotated[str | None, Query(alias="format", description="json | html")] = None,
+    fmt: Annotated[str | None, Query(alias="format", description="json | jsonld | html")] = None,
 ) -> Response:
     """Kind, region, delegation, budget and FTE per reference year (per inhabitant when the
     population is known), levers and themes as a matrix, practices per theme."""
-    fmt = _format(request)
+    fmt = response_format(request, csv=False)
     lang = request_lang(request)
     current, store = await _current(request)
     keys = comparing.parse_keys(request.query_params.getlist("c"), current.snapshot)
@@ -240,6 +238,8 @@ async def compare_collectivities(
     if fmt == "json":
         return JSONResponse(data, headers=headers)
     snapshot = current.snapshot
+    if fmt == "jsonld":
+        return jsonld_answer(linked_lists.comparison(snapshot, data, keys), headers)
     d = TEXT[lang]
     base = snapshot.base
     everyone = sorted(
@@ -265,6 +265,8 @@ async def compare_collectivities(
             "chosen": set(keys),
             "number": _number(lang),
             "json_href": "/compare?" + urlencode([*(("c", k) for k in keys), ("format", "json")]),
+            "jsonld_href": "/compare?"
+            + urlencode([*(("c", k) for k in keys), ("format", "jsonld")]),
         },
     )
     return html_page(request, Site(base, lang), view, headers=headers)
@@ -285,15 +287,16 @@ def _number(lang: Lang) -> Any:
 @router.get(
     "/collectivities/{key}/like",
     summary="Collectivités comparables / collectivities like this one",
+    responses=openapi_responses(csv=False),
 )
 async def collectivities_like(
     request: Request,
     key: str,
-    fmt: Annotated[str | None, Query(alias="format", description="json | html")] = None,
+    fmt: Annotated[str | None, Query(alias="format", description="json | jsonld | html")] = None,
 ) -> Response:
     """Collectivities of the same kind, closest lever profile first (cosine over lever
     vectors, broader levers at half weight), explained, each linked to ``/compare``."""
-    fmt = _format(request)
+    fmt = response_format(request, csv=False)
     lang = request_lang(request)
     current, store = await _current(request)
     snapshot = current.snapshot
@@ -306,6 +309,8 @@ async def collectivities_like(
     if not_modified(request, headers["ETag"]):
         return Response(status_code=304, headers=headers)
     kind, found = await run_in_threadpool(comparing.like, current, store, key, lang)
+    if fmt == "jsonld":
+        return jsonld_answer(linked_lists.like_list(snapshot, key, kind, found), headers)
     iri = comparing.collectivity_iri(snapshot, key)
     label = snapshot.names[iri].label(lang)
     kind_label = snapshot.names[kind].label(lang) if kind in snapshot.names else None
@@ -346,132 +351,7 @@ async def collectivities_like(
             "items": items,
             "total": len(items),
             "json_href": request.url.path + "?format=json",
+            "jsonld_href": request.url.path + "?format=jsonld",
         },
     )
     return html_page(request, Site(snapshot.base, lang), view, headers=headers)
-
-
-#: What the three pages show, French first then English.
-TEXT: dict[Lang, dict[str, str]] = {
-    "fr": {
-        "similar_title": "Pratiques similaires à « {title} »",
-        "similar_kind": "Découverte entre territoires",
-        "similar_intro": "Pratiques d'autres collectivités classées selon les leviers et "
-        "thèmes partagés (un concept précis compte plus que son concept générique, un concept "
-        "rare plus qu'un concept courant) et la proximité des textes.",
-        "origin": "Pratique de départ",
-        "by": "par",
-        "filters": "Filtrer",
-        "kind": "Nature de la collectivité",
-        "region": "Région",
-        "any": "toutes",
-        "apply": "Appliquer",
-        "results": "{n} pratique(s) similaire(s)",
-        "none": "Aucune pratique similaire dans d'autres collectivités.",
-        "score": "score",
-        "why": "Pourquoi",
-        "json": "JSON",
-        "page": "Page {page} sur {pages}",
-        "prev": "Page précédente",
-        "next": "Page suivante",
-        "compare_title": "Comparer des collectivités",
-        "compare_kind": "Découverte entre territoires",
-        "choose": "Collectivités comparées (2 à 5)",
-        "compare": "Comparer",
-        "facts": "Profil et moyens de la politique ESS",
-        "facts_caption": "Nature, région, population, délégation, budget et ETP par année "
-        "de référence",
-        "fact": "Élément",
-        "kind_row": "Nature",
-        "region_row": "Région",
-        "population": "Population",
-        "practice_count": "Pratiques recensées",
-        "delegation": "Délégation ESS",
-        "budget": "Budget ESS (€/an)",
-        "budget_per_inhabitant": "Budget par habitant (€)",
-        "fte": "ETP dédiés",
-        "fte_per_100k": "ETP pour 100 000 habitants",
-        "yes": "oui",
-        "no": "non",
-        "unknown": "—",
-        "lever_matrix": "Leviers d'action",
-        "lever_caption": "Leviers de la politique (✓) et nombre de pratiques qui les "
-        "mobilisent ; un levier générique regroupe ses leviers précis",
-        "theme_matrix": "Thèmes de transition",
-        "theme_caption": "Thèmes de la politique (✓) et nombre de pratiques qui les "
-        "traitent ; un thème générique regroupe ses thèmes précis",
-        "concept": "Concept",
-        "policy": "politique",
-        "practices_n": "{n} pratique(s)",
-        "by_theme": "Pratiques par thème",
-        "by_theme_caption": "Les pratiques de chaque collectivité, par thème de transition",
-        "theme": "Thème",
-        "like_title": "Collectivités comparables à {name}",
-        "like_kind": "Découverte entre territoires",
-        "like_intro": "Collectivités de même nature ({kind}), classées par proximité de leurs "
-        "leviers d'action (politique et pratiques).",
-        "like_none": "Aucune autre collectivité de même nature.",
-        "compare_with": "Comparer côte à côte",
-        "similar_link": "Voir les pratiques similaires ailleurs",
-    },
-    "en": {
-        "similar_title": "Practices similar to “{title}”",
-        "similar_kind": "Cross-territory discovery",
-        "similar_intro": "Practices of other collectivities ranked by the levers and themes "
-        "they share (a precise concept counts more than its broader one, a rare concept more "
-        "than a common one) and by how close their texts are.",
-        "origin": "Starting practice",
-        "by": "by",
-        "filters": "Filter",
-        "kind": "Collectivity kind",
-        "region": "Region",
-        "any": "any",
-        "apply": "Apply",
-        "results": "{n} similar practice(s)",
-        "none": "No similar practice in other collectivities.",
-        "score": "score",
-        "why": "Why",
-        "json": "JSON",
-        "page": "Page {page} of {pages}",
-        "prev": "Previous page",
-        "next": "Next page",
-        "compare_title": "Compare collectivities",
-        "compare_kind": "Cross-territory discovery",
-        "choose": "Collectivities compared (2 to 5)",
-        "compare": "Compare",
-        "facts": "Profile and means of the ESS policy",
-        "facts_caption": "Kind, region, population, delegation, budget and FTE per reference year",
-        "fact": "Item",
-        "kind_row": "Kind",
-        "region_row": "Region",
-        "population": "Population",
-        "practice_count": "Practices recorded",
-        "delegation": "ESS delegation",
-        "budget": "ESS budget (€/year)",
-        "budget_per_inhabitant": "Budget per inhabitant (€)",
-        "fte": "Dedicated FTE",
-        "fte_per_100k": "FTE per 100,000 inhabitants",
-        "yes": "yes",
-        "no": "no",
-        "unknown": "—",
-        "lever_matrix": "Levers of action",
-        "lever_caption": "Levers of the policy (✓) and number of practices using them; a "
-        "broader lever groups its narrower ones",
-        "theme_matrix": "Transition themes",
-        "theme_caption": "Themes of the policy (✓) and number of practices addressing them; "
-        "a broader theme groups its narrower ones",
-        "concept": "Concept",
-        "policy": "policy",
-        "practices_n": "{n} practice(s)",
-        "by_theme": "Practices per theme",
-        "by_theme_caption": "Each collectivity's practices, per transition theme",
-        "theme": "Theme",
-        "like_title": "Collectivities like {name}",
-        "like_kind": "Cross-territory discovery",
-        "like_intro": "Collectivities of the same kind ({kind}), closest levers of action "
-        "(policy and practices) first.",
-        "like_none": "No other collectivity of the same kind.",
-        "compare_with": "Compare side by side",
-        "similar_link": "See similar practices elsewhere",
-    },
-}

@@ -1,8 +1,9 @@
-"""``GET /practices``: the faceted practice search, as JSON, CSV or an HTML page.
+"""``GET /practices``: the faceted practice search, as JSON, JSON-LD, CSV or an HTML page.
 
-The format is ``?format=json|csv|html`` or else the ``Accept`` header (a browser gets HTML).
-Answers carry an ETag over the data version and the parameters, and ``Link`` (first, prev,
-next) for paging; the CSV holds the whole result set.
+The format is ``?format=json|jsonld|csv|html`` or else the ``Accept`` header (a browser gets
+HTML, ``application/ld+json`` a Hydra collection). Answers carry an ETag over the data version
+and the parameters, and ``Link`` (first, prev, next) for paging; the CSV holds the whole
+result set.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from api.caching import etag, not_modified
-from api.discovery import search
+from api.discovery import linked_data, search
 from api.discovery.export import result_csv
 from api.discovery.facets import FLAG_FACETS, RESOURCE_FACETS
 from api.discovery.state import Current, Discovery
@@ -33,8 +34,16 @@ from store import Store
 
 router = APIRouter(tags=["discovery / découverte"])
 _STATE_LOCK = threading.Lock()
-_DATA_TYPES = ("application/json", "text/csv")
+#: In the server's order of preference: plain JSON for ``*/*`` (what partner sites read).
+_DATA_TYPES = ("application/json", linked_data.MEDIA_TYPE, "text/csv")
+_FORMATS = {"application/json": "json", linked_data.MEDIA_TYPE: "jsonld", "text/csv": "csv"}
 VARY = "Accept, Accept-Language, Accept-Encoding"
+
+
+def openapi_responses(csv: bool = True) -> dict[int | str, dict[str, Any]]:
+    """The media types an answer comes in, for the OpenAPI description."""
+    types = [t for t in _DATA_TYPES if csv or t != "text/csv"] + ["text/html"]
+    return {200: {"content": {t: {} for t in types}}}
 
 
 def discovery_of(request: Request) -> Discovery:
@@ -52,26 +61,44 @@ def discovery_of(request: Request) -> Discovery:
     return found
 
 
-def response_format(request: Request) -> str:
+def response_format(request: Request, csv: bool = True) -> str:
+    """``json``, ``jsonld``, ``csv`` (when offered) or ``html``: ``?format=`` else ``Accept``;
+    a 400 for an unknown ``format``, a 406 listing the media types when nothing fits."""
+    offers = [t for t in _DATA_TYPES if csv or t != "text/csv"]
+    names = [_FORMATS[t] for t in offers] + ["html"]
     explicit = request.query_params.get("format")
     if explicit is not None:
-        if explicit not in ("json", "csv", "html"):
+        if explicit not in names:
+            listed = ", ".join(names[:-1])
             raise search.bad(
-                "format", "json, csv ou html attendu", "json, csv or html expected", explicit
+                "format",
+                f"{listed} ou html attendu",
+                f"{listed} or html expected",
+                explicit,
             )
         return explicit
     accept = request.headers.get("accept")
-    if prefers_html(accept, _DATA_TYPES):
+    if prefers_html(accept, offers):
         return "html"
-    chosen = choose(accept, _DATA_TYPES) if accept else "application/json"
+    chosen = choose(accept, offers) if accept else "application/json"
     if chosen is None:
+        listed = ", ".join(f"{t} (format={_FORMATS[t]})" for t in offers)
         raise ApiProblem(
-            "Formats possibles : JSON, CSV, HTML.",
-            "Possible formats: JSON, CSV, HTML.",
+            f"Aucun format disponible pour Accept: {accept}. Formats possibles : {listed}, "
+            "text/html (format=html).",
+            f"No format available for Accept: {accept}. Possible formats: {listed}, "
+            "text/html (format=html).",
             status=406,
             code="not-acceptable",
+            headers={"Vary": VARY},
+            acceptable=[*offers, "text/html"],
         )
-    return "csv" if chosen == "text/csv" else "json"
+    return _FORMATS[chosen]
+
+
+def jsonld_answer(document: dict[str, Any], headers: dict[str, str]) -> Response:
+    """A JSON-LD document (``application/ld+json``) with the answer's headers."""
+    return Response(linked_data.body(document), media_type=linked_data.MEDIA_TYPE, headers=headers)
 
 
 def search_headers(
@@ -105,12 +132,14 @@ def page_links(
         "next_href": at(page + 1) if has_next else None,
         "csv_href": f"{path}?" + urlencode([*plain, ("format", "csv"), ("lang", lang)]),
         "json_href": f"{path}?" + urlencode([*plain, ("format", "json"), ("lang", lang)]),
+        "jsonld_href": f"{path}?" + urlencode([*plain, ("format", "jsonld")]),
     }
 
 
 @router.get(
     "/practices",
     summary="Rechercher des pratiques (texte et facettes) / search practices (text and facets)",
+    responses=openapi_responses(),
 )
 async def practices(
     request: Request,
@@ -130,13 +159,15 @@ async def practices(
     sort: Annotated[str | None, Query(description="relevance | title | year")] = None,
     page: Annotated[str | None, Query(description="1, 2…")] = None,
     per_page: Annotated[str | None, Query(description="20 (≤ 200)")] = None,
-    fmt: Annotated[str | None, Query(alias="format", description="json | csv | html")] = None,
+    fmt: Annotated[
+        str | None, Query(alias="format", description="json | jsonld | csv | html")
+    ] = None,
 ) -> Response:
     """Practices matching ``q`` (accent-insensitive, stemmed, ``mot*`` prefix) and the ticked
     facets: ``theme``, ``lever`` (a broader concept includes its narrower ones), ``mode``,
     ``kind``, ``region``, ``partner`` (keys, repeatable: OR within, AND across), ``budget=yes``,
     ``fte=yes``, ``year_min``, ``year_max``; ``sort`` = relevance | title | year; ``page``,
-    ``per_page``; ``format`` = json | csv | html; ``lang`` = fr | en."""
+    ``per_page``; ``format`` = json | jsonld (Hydra collection) | csv | html; ``lang``."""
     # Values are read from the query string as a whole (repeated keys, exact errors); the
     # signature above only documents them.
     fmt = response_format(request)
@@ -154,6 +185,9 @@ async def practices(
     headers["Link"] = link_header(request.url, asked.page, asked.per_page, result.has_next)
     if fmt == "json":
         return JSONResponse(_json(current, result, lang), headers=headers)
+    if fmt == "jsonld":
+        document = linked_data.practices_collection(current.snapshot, result, params)
+        return jsonld_answer(document, headers)
     return _html(request, current, result, lang, headers)
 
 
