@@ -30,6 +30,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "policy": ("Politiques ESS et postes d'élus", "ESS policies and elected officials' posts"),
     "concept": ("Concepts et schémas des thésaurus", "Thesaurus concepts and schemes"),
     "provenance": ("Provenance", "Provenance"),
+    "adaptation": ("Adaptations entre territoires", "Adaptations between territories"),
 }
 
 SEVERITIES: dict[Node, tuple[str, str, str]] = {

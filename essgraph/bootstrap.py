@@ -10,6 +10,7 @@ from importlib import resources
 
 from rdflib import Graph
 
+from ingest.adaptations import load_demo_adaptations
 from ingest.batch import BatchResult, read_sources, run
 from ontology import bind_prefixes, ontology_graph, thesauri_graph
 from store import Store
@@ -59,12 +60,10 @@ def load_demo(store: Store, *, dry_run: bool = False) -> BatchResult:
             source_ids=[source_id for _, _, source_id in DEMO_EXPORTS],
         )
     vocabularies = {store.graph_iri(n): g for n, g in vocabulary_graphs(store.base).items()}
-    return run(
-        store,
-        sources,
-        dry_run=dry_run,
-        extra=vocabularies,
-    )
+    result = run(store, sources, dry_run=dry_run, extra=vocabularies)
+    if result.report.written:
+        load_demo_adaptations(store)
+    return result
 
 
 def demo_turtle() -> str:

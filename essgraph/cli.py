@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import queries as named_queries
-from essgraph import bootstrap, cli_ingest, cli_serve, results
+from essgraph import bootstrap, cli_curate, cli_ingest, cli_serve, results
 from essgraph.settings import Settings, SettingsError, load_settings
 from shapes import validate as shacl_validate
 from store import QuerySyntaxError, SelectResult, Store, StoreError
@@ -471,6 +471,7 @@ def stats(ctx: typer.Context) -> None:
 
 cli_ingest.register(app)
 cli_serve.register(app)
+cli_curate.register(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

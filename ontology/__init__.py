@@ -22,7 +22,11 @@ DEFAULT_BASE = "https://w3id.org/essgraph/"
 #: Version of the published JSON-LD context (`context.jsonld`): served as `/context.jsonld`
 #: and `/context/{CONTEXT_VERSION}.jsonld`; documents reference
 #: `{BASE}context.jsonld?v={CONTEXT_VERSION}`. Bump on any term change.
-CONTEXT_VERSION = "0.2.0"
+CONTEXT_VERSION = "0.3.0"
+#: Earlier versions still answered, with the current context: every change since them only
+#: added terms, so a document written against one expands the same. A change that removes or
+#: redefines a term must serve the old file instead.
+EARLIER_CONTEXT_VERSIONS: tuple[str, ...] = ("0.2.0",)
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")

@@ -49,7 +49,7 @@ ENGINES: tuple[Engine, ...] = ("shacl", "pyshacl")
 
 _log = logging.getLogger(__name__)
 
-SHAPE_FILES = ("practice", "collectivity", "policy", "concept", "provenance")
+SHAPE_FILES = ("practice", "collectivity", "policy", "concept", "provenance", "adaptation")
 
 
 def shapes_turtle(name: str) -> str:

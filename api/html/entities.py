@@ -41,6 +41,66 @@ def _schema_ref(site: Site, iri: Term, ref: Ref, kind: str) -> dict[str, Any]:
     return {"@type": kind, "@id": str(iri), "name": ref.label}
 
 
+#: How a page states who recorded an "adapted from" link (graph/curated/adaptations).
+ADAPTATION_RECORD = {
+    "fr": ("Relevé par {curator} le {date}", " — « {note} »"),
+    "en": ("Recorded by {curator} on {date}", " — “{note}”"),
+}
+
+
+def adaptations(store: Store, iri: URIRef, site: Site) -> dict[str, list[dict[str, Any]]]:
+    """Both ways of the "adapted from" links: the other practice, its collectivity, and who
+    recorded the link, when and why (PROV qualified influence), when a curator did."""
+    rows = store.select(
+        data.PREFIXES
+        + """SELECT ?practice ?source ?title ?collectivity ?name ?curator ?date ?note WHERE {
+  ?practice ess:adaptedFrom ?source .
+  BIND (IF(?practice = ?this, ?source, ?practice) AS ?other)
+  OPTIONAL { ?other dct:title ?title }
+  OPTIONAL { ?other ess:implementedBy ?collectivity .
+    OPTIONAL { ?collectivity skos:prefLabel ?name } }
+  OPTIONAL { ?practice prov:qualifiedInfluence ?record . ?record prov:influencer ?source .
+    OPTIONAL { ?record dct:creator ?curator } OPTIONAL { ?record dct:created ?date }
+    OPTIONAL { ?record rdfs:comment ?note } }
+  FILTER (isIRI(?practice) && isIRI(?source) && (?practice = ?this || ?source = ?this))
+}""",
+        {"this": iri},
+    )
+    found: dict[tuple[str, Term], dict[str, Any]] = {}
+    for row in rows:
+        way = "adapted_from" if row["practice"] == iri else "adapted_by"
+        other = row["source"] if way == "adapted_from" else row["practice"]
+        item = found.setdefault(
+            (way, other), {"other": other, "titles": [], "places": {}, "record": ""}
+        )
+        if "title" in row and row["title"] not in item["titles"]:
+            item["titles"].append(row["title"])
+        if "collectivity" in row:
+            names = item["places"].setdefault(row["collectivity"], [])
+            if "name" in row and row["name"] not in names:
+                names.append(row["name"])
+        if "curator" in row and "date" in row:
+            text, note = ADAPTATION_RECORD[site.lang]
+            record = text.format(curator=row["curator"], date=site.date(row["date"]))
+            if "note" in row:
+                record += note.format(note=row["note"])
+            item["record"] = record
+    out: dict[str, list[dict[str, Any]]] = {"adapted_from": [], "adapted_by": []}
+    for (way, _), item in found.items():
+        out[way].append(
+            {
+                "ref": site.ref(item["other"], item["titles"]),
+                "collectivities": sort_refs(
+                    site.ref(c, names) for c, names in item["places"].items()
+                ),
+                "record": item["record"],
+            }
+        )
+    for items in out.values():
+        items.sort(key=lambda i: i["ref"].label.casefold())
+    return out
+
+
 def practice(store: Store, described: Described, site: Site) -> View:
     iri = described.iri
     lang = site.lang
@@ -63,8 +123,7 @@ def practice(store: Store, described: Described, site: Site) -> View:
         "partners": site.refs(described, ess("hasPartner")),
         "budget": site.money(budget) if budget is not None else None,
         "approximate": site.boolean(described.first(ess("amountIsApproximate"))) == site.t["yes"],
-        "adapted_from": site.refs(described, ess("adaptedFrom")),
-        "adapted_by": site.linked(data.linking_to(store, iri, ess("adaptedFrom"))),
+        **adaptations(store, iri, site),
         "derived_from": site.refs(described, prov("wasDerivedFrom")),
         "prov_rows": provenance(store, iri, site),
     }

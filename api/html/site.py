@@ -47,6 +47,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "post": ("Délégation ESS", "ESS delegation"),
     "source": ("Fichier source", "Source file"),
     "survey": ("Enquête", "Survey"),
+    "adaptation": ("Adaptation relevée", "Recorded adaptation"),
 }
 
 

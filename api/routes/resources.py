@@ -26,7 +26,7 @@ from api.errors import ApiProblem, problem
 from api.i18n import request_lang
 from api.rdf_documents import HTML, DocFormat, link_header, negotiate, serialize, split_extension
 from essgraph.settings import Settings
-from ontology import CONTEXT_VERSION, jsonld_context
+from ontology import CONTEXT_VERSION, EARLIER_CONTEXT_VERSIONS, jsonld_context
 from store import Store
 from store.change_events import ResourceStatus
 
@@ -128,15 +128,15 @@ async def context(
     v: Annotated[str | None, Query(description="Version attendue / expected version")] = None,
 ) -> Response:
     """The published JSON-LD context (its version in ``?v=``, a header and a Link)."""
-    if v is not None and v != CONTEXT_VERSION:
+    if v is not None and v != CONTEXT_VERSION and v not in EARLIER_CONTEXT_VERSIONS:
         raise _unknown_context(v)
     return _context_answer(request, settings.cache_max_age)
 
 
 @router.get("/context/{version}.jsonld", summary="Contexte JSON-LD versionné")
 async def versioned_context(request: Request, version: str, settings: SettingsDep) -> Response:
-    """The context of one version (only the current one is served)."""
-    if version != CONTEXT_VERSION:
+    """The context of one version: the current one, or an earlier one it only adds to."""
+    if version != CONTEXT_VERSION and version not in EARLIER_CONTEXT_VERSIONS:
         raise _unknown_context(version)
     return _context_answer(request, max(settings.cache_max_age, 86_400))
 

@@ -11,7 +11,7 @@ from pyld import jsonld
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from ontology import CONTEXT_VERSION, jsonld_context
+from ontology import CONTEXT_VERSION, EARLIER_CONTEXT_VERSIONS, jsonld_context
 
 PRACTICE = "practice/200012342/ptce-des-rives"
 COLLECTIVITY = "collectivity/200012342"
@@ -140,3 +140,12 @@ def test_unknown_context_version_is_404_naming_the_served_one(
     assert problem["code"] == "unknown-context-version"
     assert problem["served_version"] == CONTEXT_VERSION
     assert all(CONTEXT_VERSION in problem["message"][lang] for lang in ("fr", "en"))
+
+
+@pytest.mark.parametrize("version", EARLIER_CONTEXT_VERSIONS)
+def test_earlier_context_versions_still_answer(client: AsgiClient, version: str) -> None:
+    """Documents cached by partners name an earlier version: it must keep resolving."""
+    for path in (f"/context/{version}.jsonld", f"/context.jsonld?v={version}"):
+        answer = client.get(path)
+        assert answer.status_code == 200, path
+        assert answer.json() == jsonld_context()

@@ -69,6 +69,7 @@ CLASSES = [
     "ModeOfAction",
     "CollectivityKind",
     "Region",
+    "Adaptation",
 ]
 SUPERCLASSES = [
     ("Collectivity", ORG.FormalOrganization),
@@ -87,6 +88,7 @@ SUPERCLASSES = [
     ("CollectivityKind", SKOS.Concept),
     ("Region", SKOS.Concept),
     ("Region", SCHEMA.AdministrativeArea),
+    ("Adaptation", PROV.Influence),
 ]
 OBJECT_PROPERTIES = [
     "collectivityKind",
