@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -39,6 +39,11 @@ def _address_problem(host: str, port: int) -> str | None:
     except OSError as exc:
         return exc.strerror or str(exc)
     return None
+
+
+def uvicorn_options() -> dict[str, Any]:
+    """How `essgraph serve` runs uvicorn (bench/http_floor.py measures with the same)."""
+    return {"log_level": "info", "proxy_headers": False}
 
 
 def register(app: typer.Typer) -> None:
@@ -89,8 +94,7 @@ def register(app: typer.Typer) -> None:
                 create_app(settings, store),
                 host=settings.host,
                 port=settings.port,
-                log_level="info",
-                proxy_headers=False,
+                **uvicorn_options(),
             )
         except StoreError as exc:
             fail(exc.message_fr, exc.message_en)

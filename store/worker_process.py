@@ -1,16 +1,22 @@
 """The child side of IsolatedStore: the one process that owns the on-disk Oxigraph store.
 
 Forked from a single-threaded fork server (``forkserver`` context: no inherited locks or
-RocksDB handles). It opens the store, caps its own address space, then runs requests from the pipe
-on a small thread pool (pyoxigraph releases the GIL while it evaluates, measured: a Python
-thread kept running during a 4.5 s query, and two queries on two threads took 1.8× one, not
-2×). Answers leave already serialised, and gzipped when the client takes gzip, so the web
-server's event loop only forwards bytes. Any death (memory cap, stack overflow, SIGKILL on
-timeout) is the parent's to notice.
+RocksDB handles). It opens the store, caps its own address space, then serves requests on a
+few query threads that take turns reading the pipe (leader/followers): the thread that reads
+a request runs it, so a request costs no hand-over between threads (pyoxigraph releases the
+GIL while it evaluates, measured: a Python thread kept running during a 4.5 s query, and two
+queries on two threads took 1.8× one, not 2×). Answers leave already serialised, and gzipped
+when the client takes gzip, so the web server's event loop only forwards bytes. Any death
+(memory cap, stack overflow, SIGKILL on timeout) is the parent's to notice.
 
-Messages to the parent: ``("ready", pid, baseline_bytes, limit_bytes)``, ``("failed",
-error)``, ``("start", request_id, thread_id)``, ``("ok", request_id, value)``, ``("err",
-request_id, error)``, ``("fatal", request_id)`` just before dying of a MemoryError.
+Which request each thread runs is written in a file the parent shares (one 8-byte slot per
+thread, memory-mapped), not sent: a message per request would wake the parent twice per
+query. After a crash the parent reads the slot of the thread faulthandler names.
+
+Messages to the parent: ``("ready", pid, baseline_bytes, limit_bytes, thread_ids)``,
+``("failed", error)``, ``("ok", request_id, value)``, ``("err", request_id, error)``,
+``("fatal", request_id)`` just before dying of a MemoryError. From the parent:
+``(request_id, op, args)`` and ``"close"``.
 """
 
 from __future__ import annotations
@@ -19,11 +25,12 @@ import ctypes
 import dataclasses
 import faulthandler
 import gzip
+import mmap
 import os
 import resource
+import struct
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -41,8 +48,12 @@ _ALT_STACK = 64 * 1024
 _EXIT_MEMORY = 71
 #: Bodies smaller than this are sent as they are (the app's own gzip threshold).
 GZIP_MIN_BYTES = 500
-#: zlib's default: a 3 MB SPARQL JSON answer in ~25 ms (level 9: ~80 ms, 3 % smaller).
-GZIP_LEVEL = 6
+#: Fastest zlib level: a 2.2 MB SPARQL JSON answer (similar-practices at 100k triples) in
+#: ~24 ms to 159 kB, where level 6 took ~66 ms to 119 kB (same run, loaded machine): the
+#: 40 kB saved cost more time than they take to send on any link worth serving.
+GZIP_LEVEL = 1
+#: One slot per query thread in the shared file: the id of the request it runs (0: none).
+SLOT = struct.Struct("=q")
 
 
 def error_to_wire(exc: StoreError) -> tuple[str, dict[str, Any]]:
@@ -113,7 +124,13 @@ OPS: dict[str, Callable[..., Any]] = {
 
 
 def main(
-    conn: Connection, base: str, path: str, memory_mb: int, threads: int, crash_log: str
+    conn: Connection,
+    base: str,
+    path: str,
+    memory_mb: int,
+    threads: int,
+    crash_log: str,
+    slots_file: str,
 ) -> None:
     """Entry point of the child process."""
     with open(crash_log, "w") as log:
@@ -128,59 +145,96 @@ def main(
         except StoreError as exc:
             conn.send(("failed", error_to_wire(exc)))
             return
-        pool = ThreadPoolExecutor(threads, thread_name_prefix="query", initializer=_alt_stack)
-        _start_all_threads(pool, threads)
+        with open(slots_file, "r+b") as handle:
+            slots = mmap.mmap(handle.fileno(), SLOT.size * threads)
+        server = _Server(conn, store, slots)
+        idents = server.start(threads)  # every thread (stack, arena) before the cap
         baseline = _vm_size()
         limit = baseline + memory_mb * MIB
         resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
-        send_lock = threading.Lock()
-
-        def send(message: tuple[Any, ...]) -> None:
-            with send_lock:
-                conn.send(message)
-
-        def run(request_id: int, op: str, args: tuple[Any, ...]) -> None:
-            try:
-                send(("start", request_id, threading.get_ident()))
-                send(("ok", request_id, OPS[op](store, *args)))
-            except StoreError as exc:
-                send(("err", request_id, error_to_wire(exc)))
-            except MemoryError:
-                # The heap is in doubt: report which request did it and die for a clean start.
-                try:
-                    send(("fatal", request_id))
-                finally:
-                    os._exit(_EXIT_MEMORY)
-            except Exception as exc:  # a bug or an engine error: answered, the child lives on
-                error = StoreError(
-                    f"Erreur du moteur de requêtes : {exc}",
-                    f"Query engine error: {exc}",
-                    code="query-failed",
-                )
-                send(("err", request_id, error_to_wire(error)))
-
-        send(("ready", os.getpid(), baseline, limit))
+        server.send(("ready", os.getpid(), baseline, limit, idents))
         try:
-            while True:
-                try:
-                    message = conn.recv()
-                except EOFError:  # the parent is gone
-                    break
-                if message == "close":
-                    break
-                request_id, op, args = message
-                pool.submit(run, request_id, op, args)
+            server.stopping.wait()
         finally:
-            pool.shutdown(wait=True)
+            server.join()  # requests under way finish and are answered
             store.close()  # flushes RocksDB and releases its lock
 
 
-def _start_all_threads(pool: ThreadPoolExecutor, threads: int) -> None:
-    """Create every pool thread (stack, malloc arena) before the address space is capped."""
-    barrier = threading.Barrier(threads + 1)
-    for _ in range(threads):
-        pool.submit(barrier.wait, 10)
-    barrier.wait(10)
+class _Server:
+    """Query threads taking turns at the pipe: one reads while the others run or wait."""
+
+    def __init__(self, conn: Connection, store: Store, slots: mmap.mmap) -> None:
+        self.conn = conn
+        self.store = store
+        self.slots = slots
+        self.stopping = threading.Event()
+        self._recv_lock = threading.Lock()
+        self._send_lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+
+    def start(self, count: int) -> list[int]:
+        """Start the threads; their ids, in slot order, once each has its signal stack."""
+        barrier = threading.Barrier(count + 1)
+        for index in range(count):
+            thread = threading.Thread(
+                target=self._serve, args=(index, barrier), name=f"query-{index}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+        barrier.wait(10)
+        return [thread.ident or 0 for thread in self._threads]
+
+    def join(self) -> None:
+        for thread in self._threads:
+            thread.join()
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        with self._send_lock:
+            self.conn.send(message)
+
+    def _serve(self, index: int, barrier: threading.Barrier) -> None:
+        _alt_stack()
+        barrier.wait(10)
+        while True:
+            with self._recv_lock:
+                if self.stopping.is_set():
+                    return
+                try:
+                    message = self.conn.recv()
+                except (EOFError, OSError):  # the parent is gone
+                    message = "close"
+                if message == "close":
+                    self.stopping.set()
+                    return
+            self._run(index, *message)
+
+    def _run(self, index: int, request_id: int, op: str, args: tuple[Any, ...]) -> None:
+        SLOT.pack_into(self.slots, index * SLOT.size, request_id)
+        try:
+            self.send(("ok", request_id, OPS[op](self.store, *args)))
+        except StoreError as exc:
+            self.send(("err", request_id, error_to_wire(exc)))
+        except MemoryError:
+            # The heap is in doubt: report which request did it and die for a clean start.
+            try:
+                self.send(("fatal", request_id))
+            finally:
+                os._exit(_EXIT_MEMORY)
+        except Exception as exc:  # a bug or an engine error: answered, the child lives on
+            error = StoreError(
+                f"Erreur du moteur de requêtes : {exc}",
+                f"Query engine error: {exc}",
+                code="query-failed",
+            )
+            self.send(("err", request_id, error_to_wire(error)))
+        finally:
+            SLOT.pack_into(self.slots, index * SLOT.size, 0)
+
+
+def read_slots(path: Path, threads: int) -> list[int]:
+    """The request id each query thread was running (0: none), read by the parent."""
+    data = path.read_bytes()[: SLOT.size * threads]
+    return [value for (value,) in SLOT.iter_unpack(data)]
 
 
 def _vm_size() -> int:
