@@ -8,9 +8,10 @@ then a fresh subprocess ingests it into an embedded store (in memory, or on disk
 ``--on-disk``, as ``essgraph ingest`` does) and reports the time of each stage and the peak
 resident memory (``ru_maxrss``) after each, so sizes do not share a heap. Prints a Markdown
 table: responses per second end to end and before the store's write, and the time of each
-stage with its share of the total. ``--split-write`` also times the write's SPARQL update
-without the store's change log; ``--engine pyshacl`` validates with the reference engine
-instead of the default fast one (the figures before the switch).
+stage with its share of the total. ``--split-write`` also times the store's write alone,
+without its change log (new graphs: Oxigraph's RDF parser loading one TriG document);
+``--engine pyshacl`` validates with the reference engine instead of the default fast one
+(the figures before the switch).
 """
 
 from __future__ import annotations
@@ -42,10 +43,10 @@ def measure_one(
 ) -> dict[str, float]:
     """Ingest one file (in this process) and time each stage.
 
-    The store is in memory: ``commit`` is the store's own write (``replace_ntriples``: its
-    change log and the SPARQL update), which the ingest hands one N-Triples text per graph.
-    With ``split_write``, the same texts are then written again into a fresh store with the
-    change log off (``update_s``: the SPARQL update alone; not in the totals or the peak).
+    ``commit`` is the store's own write (``replace_ntriples``: its change log and the load
+    of the new graphs), which the ingest hands one N-Triples text per graph. With
+    ``split_write``, the same texts are then written again into a fresh store with the
+    change log off (``update_s``: the store's write alone; not in the totals or the peak).
     """
     from ingest.batch import build_batch, other_sources, read_source
     from ingest.validation import validate
@@ -162,7 +163,7 @@ def main() -> None:
     parser.add_argument(
         "--split-write",
         action="store_true",
-        help="also time the SPARQL update alone (the write again, change log off)",
+        help="also time the store's write alone (the write again, change log off)",
     )
     parser.add_argument(
         "--on-disk",
@@ -213,7 +214,7 @@ def main() -> None:
                 )
                 if args.split_write:
                     print(
-                        f"|  | of which the SPARQL update alone: {f['update_s']:.2f} s, "
+                        f"|  | of which the store's write alone: {f['update_s']:.2f} s, "
                         f"the change log: {f['commit_s'] - f['update_s']:.2f} s |",
                         flush=True,
                     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import re
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -29,7 +30,7 @@ class Lines:
 
     Lines are sorted (in C) so each resource's lines are one contiguous, ordered run: a
     resource's digest is the hash of its run. Only lines holding a blank node are read in
-    Python: blank nodes are renamed by a hash of their content (labels differ from one
+    Python, once each: blank nodes are renamed by a hash of their content (labels differ from one
     serialisation to the next). The same triple may be spelt otherwise by the store
     (``"150000"`` for ``"150000.0"``): resources whose lines differ are then compared term
     by term (``same``).
@@ -38,30 +39,61 @@ class Lines:
     def __init__(self, resource: str) -> None:
         self.marker = f"<{resource}"
         self.subjects: dict[str, list[str]] = {}
-        self.blanks: dict[str, list[str]] = {}  # content name → its lines
+        self.blanks: dict[str, list[str]] = {}  # content name → "p o" of its triples
 
     def feed(self, text: str, scope: str) -> set[str]:
-        """Keep the lines of a document; return the resources it describes."""
-        plain, blank_lines = _split_blank_lines(text)
-        lines = plain.split("\n")
+        """Keep the lines of a document; return the resources it describes.
+
+        Only the lines holding ``_:`` are read in Python, once each; the others are split
+        and sorted in C, so each resource's lines are one run.
+        """
+        lines = text.split("\n")
+        holding = [line for line in lines if "_:" in line]
+        if holding:  # most ingest lines are derivations: only the others need sorting
+            lines = [line for line in lines if "_:" not in line]
         raw: dict[str, list[str]] = {}  # scoped blank node label → "p o" of its triples
-        pointing = []
-        for line in blank_lines:
-            subject, _, rest = _strip(line).partition(" ")
-            predicate, _, obj = rest.partition(" ")
-            if obj.startswith("_:"):
-                rest = f"{predicate} _:{scope}{obj[2:]}"
-            if subject.startswith("_:"):
-                raw.setdefault(f"_:{scope}{subject[2:]}", []).append(rest)
-            elif obj.startswith("_:"):
-                pointing.append((subject, predicate, rest.partition(" ")[2]))
+        nested: set[str] = set()  # labels whose triples point to further blank nodes
+        pointing: list[str] = []
+        for line in holding:
+            if not line.startswith("_:"):
+                pointing.append(line)
+                continue
+            parts = line.split(" ", 2)  # the usual spelling, read inline: no call per line
+            if len(parts) == 3 and parts[2].endswith(" .") and "\t" not in line:
+                subject, predicate, obj = parts[0], parts[1], parts[2][:-2]
             else:
-                lines.append(f"{subject} {rest} .")
+                triple = _triple(line)
+                if triple is None:
+                    continue
+                subject, predicate, obj = triple
+            key = f"_:{scope}{subject[2:]}"
+            if obj.startswith("_:"):
+                obj = f"_:{scope}{obj[2:]}"
+                nested.add(key)
+            rests = raw.get(key)
+            if rests is None:
+                raw[key] = [f"{predicate} {obj}"]
+            else:
+                rests.append(f"{predicate} {obj}")
         names: dict[str, str] = {}
-        for subject, predicate, label in pointing:
-            lines.append(f"{subject} {predicate} {self._name(label, raw, names, 0)} .")
-        for label in raw:
-            self._name(label, raw, names, 0)
+        for key, rests in raw.items():
+            if key not in nested:
+                rests.sort()
+                digest = hashlib.blake2b("\n".join(rests).encode("utf-8"), digest_size=12)
+                name = names[key] = f"_:h{digest.hexdigest()}"
+                self.blanks[name] = rests
+        for key in nested:
+            self._name(key, raw, names, 0)
+        for line in pointing:  # lines pointing to a blank node (or a literal holding "_:")
+            triple = _triple(line)
+            if triple is None:
+                lines.append(line)
+                continue
+            subject, predicate, obj = triple
+            if obj.startswith("_:"):
+                key = f"_:{scope}{obj[2:]}"
+                obj = names.get(key) or self._name(key, raw, names, 0)
+            lines.append(f"{subject} {predicate} {obj} .")
         lines.sort()
         low = bisect.bisect_left(lines, self.marker)
         high = bisect.bisect_left(lines, self.marker[:-1] + chr(ord(self.marker[-1]) + 1))
@@ -91,7 +123,7 @@ class Lines:
             rests.sort()
             digest = hashlib.blake2b("\n".join(rests).encode("utf-8"), digest_size=12)
             name = names[label] = f"_:h{digest.hexdigest()}"
-            self.blanks[name] = [f"{name} {rest} ." for rest in rests]
+            self.blanks[name] = rests
         return name
 
     def absorb(self, other: Lines) -> None:
@@ -117,30 +149,25 @@ class Lines:
             obj = line[:-2].split(" ", 2)[-1]
             if obj.startswith("_:") and obj not in seen:
                 seen.add(obj)
-                todo += self.blanks.get(obj, [])
+                todo += [f"{obj} {rest} ." for rest in self.blanks.get(obj, ())]
         return "".join(out)
 
 
-def _split_blank_lines(text: str) -> tuple[str, list[str]]:
-    """(the text without its lines holding ``_:``, those lines): found with ``str.find``
-    so the many plain lines are never looked at one by one in Python."""
-    pieces, blank_lines = [], []
-    start = 0  # where the plain text not yet kept begins
-    hit = text.find("_:")
-    while hit >= 0:
-        begin = text.rfind("\n", 0, hit) + 1
-        end = text.find("\n", hit)
-        end = len(text) if end < 0 else end
-        pieces.append(text[start:begin])
-        blank_lines.append(text[begin:end])
-        start = end + 1
-        hit = text.find("_:", start)
-    pieces.append(text[start:])
-    return "".join(pieces), blank_lines
+def _triple(line: str) -> tuple[str, str, str] | None:
+    """(subject, predicate, object) of one N-Triples line, the object running to the line's
+    final ``.`` (a literal may hold spaces and dots); None for what is no triple (a
+    comment: the store's parser judges the rest)."""
+    parts = line.split(" ", 2)
+    if len(parts) == 3 and parts[2].endswith(" .") and "\t" not in line:
+        return parts[0], parts[1], parts[2][:-2]
+    found = _TRIPLE.fullmatch(line)
+    if found is None:
+        return None
+    subject, predicate, obj = found.groups()
+    return subject, predicate, obj
 
 
-def _strip(line: str) -> str:
-    return line.rstrip().removesuffix(".").rstrip()
+_TRIPLE = re.compile(r"[ \t]*([^\s#]\S*)[ \t]+(\S+)[ \t]+(.*\S)[ \t]*\.[ \t]*\r?")
 
 
 def same(subject: str, old: Lines, new: Lines, rest: Lines) -> bool:

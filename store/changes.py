@@ -19,6 +19,7 @@ events name different graphs).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import threading
 from collections.abc import Iterable, Mapping
@@ -53,7 +54,9 @@ def with_change_log(store: Store, texts: Mapping[URIRef, str], version: str) -> 
     """``texts`` plus the graphs of the change log (see ``_logged``); data the log cannot
     read (an invalid IRI) is refused like the store refuses it, and nothing is written.
     ``version`` is the data version the write will set: the events' commit id."""
-    try:
+    collecting = gc.isenabled()
+    gc.disable()  # millions of short lists of lines: no cycles, and full collections would
+    try:  # walk the whole heap of the ingest that is writing, again and again
         return _logged(store, texts, version)
     except ValueError as exc:
         raise StoreError(
@@ -61,6 +64,9 @@ def with_change_log(store: Store, texts: Mapping[URIRef, str], version: str) -> 
             f"Write refused, invalid data: {exc}",
             code="write-failed",
         ) from exc
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _logged(store: Store, texts: Mapping[URIRef, str], version: str) -> dict[URIRef, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import json
 import threading
 import time
@@ -28,7 +29,7 @@ from .base import (
     check_media_type,
 )
 from .errors import QuerySyntaxError, StoreError, StoreUnavailable, WrongQueryForm
-from .sparql_text import QueryForm
+from .sparql_text import DATA_VERSION, QueryForm
 from .terms import to_rdflib
 
 T = TypeVar("T")
@@ -48,6 +49,43 @@ GRAPH_FORMATS = {
     "application/trig": ox.RdfFormat.TRIG,
 }
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+_CHUNK = 1 << 20  # characters of text encoded at a time for the RDF parser
+
+
+class _TrigReader(io.RawIOBase):
+    """One TriG document, ``<graph> { …N-Triples… }`` per graph then ``tail``, read as
+    bytes a slice at a time, so the texts are never joined or encoded whole. N-Triples
+    lines are TriG statements; blank node labels keep one scope, as in one update."""
+
+    def __init__(self, texts: dict[URIRef, str], tail: str) -> None:
+        super().__init__()
+        self._pieces = self._slices(texts, tail)
+        self._pending = memoryview(b"")
+
+    @staticmethod
+    def _slices(texts: dict[URIRef, str], tail: str) -> Iterator[bytes]:
+        for graph, text in texts.items():
+            yield f"{ox.NamedNode(str(graph))} {{\n".encode()
+            for start in range(0, len(text), _CHUNK):
+                yield text[start : start + _CHUNK].encode("utf-8")
+            yield b"\n}\n"
+        yield tail.encode("utf-8")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._pending:
+            piece = next(self._pieces, None)
+            if piece is None:
+                return 0
+            self._pending = memoryview(piece)
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
 
 
 class ReadCache:
@@ -97,6 +135,7 @@ class EmbeddedStore(Store):
         super().__init__(base)
         self.path = path
         self.cache = ReadCache()
+        self._version_lock = threading.Lock()  # a version swap spans two transactions
         try:
             self._ox: ox.Store | None = ox.Store(str(path)) if path is not None else ox.Store()
         except OSError as exc:
@@ -116,7 +155,41 @@ class EmbeddedStore(Store):
 
     # -- writes -------------------------------------------------------------------------
     def _write_ntriples(self, texts: dict[URIRef, str], version: str) -> None:
-        self._update(sparql_text.replace_graphs_update(texts, self.system_graph, version))
+        """Graphs that do not exist yet are loaded by Oxigraph's RDF parser as one TriG
+        document, in one transaction (2–3× faster than parsing the same text as a SPARQL
+        update, and without the update's copy of it); a write that replaces or drops an
+        existing graph is one SPARQL update (drop and insert in one transaction)."""
+        existing = set(self._read_named_graphs())
+        if any(graph in existing for graph in texts):
+            self._update(sparql_text.replace_graphs_update(texts, self.system_graph, version))
+            return
+        loads = {graph: text for graph, text in texts.items() if text and not text.isspace()}
+        system, predicate = ox.NamedNode(str(self.system_graph)), ox.NamedNode(str(DATA_VERSION))
+        stamp = f"{system} {{ {system} {predicate} {ox.Literal(version)} . }}\n"
+        self.cache.start_write()
+        try:
+            with self._version_lock:
+                before = self._versions()
+                reader = io.BufferedReader(_TrigReader(loads, stamp), _CHUNK)
+                self._db.load(reader, format=ox.RdfFormat.TRIG)
+                # The old version goes in a second transaction: a reader of the version waits
+                # on the lock, and a crash in between leaves two versions, both dropped by
+                # the next write (``DELETE WHERE``).
+                if before:
+                    old = " ".join(f"{system} {predicate} {v} ." for v in before)
+                    self._db.update(f"DELETE DATA {{ GRAPH {system} {{ {old} }} }}")
+        except SyntaxError as exc:
+            raise StoreError(
+                f"Écriture refusée, données invalides : {exc}",
+                f"Write refused, invalid data: {exc}",
+                code="write-failed",
+            ) from exc
+        except OSError as exc:
+            raise StoreError(
+                f"Écriture impossible : {exc}", f"Write failed: {exc}", code="write-failed"
+            ) from exc
+        finally:
+            self.cache.end_write()
 
     def drop_graph(self, graph: URIRef) -> bool:
         self._check_writable(graph)
@@ -278,13 +351,17 @@ class EmbeddedStore(Store):
         return self.cache.get("version", self._read_version)
 
     def _read_version(self) -> str:
-        result = self._db.query(sparql_text.read_version_query(self.system_graph))
-        assert isinstance(result, ox.QuerySolutions)  # noqa: S101 - fixed SELECT above
-        versions = sorted(str(row["version"].value) for row in result if row["version"])
+        with self._version_lock:
+            versions = sorted(term.value for term in self._versions())
         if not versions:
             self._update(sparql_text.init_version_update(self.system_graph, _new_version()))
             return self._read_version()
         return versions[0]
+
+    def _versions(self) -> list[ox.Literal]:
+        result = self._db.query(sparql_text.read_version_query(self.system_graph))
+        assert isinstance(result, ox.QuerySolutions)  # noqa: S101 - fixed SELECT above
+        return [v for row in result if isinstance(v := row["version"], ox.Literal)]
 
     def close(self) -> None:
         """Flush to disk and release the RocksDB lock so the directory can be reopened."""
