@@ -1,6 +1,7 @@
-"""Time the practice search (text + facets + counts) over HTTP against SPARQL CONTAINS on rdflib.
+"""Time the practice search and similar practices over HTTP against plain SPARQL on rdflib.
 
     .venv/bin/python bench/discovery_bench.py --triples 100000 --runs 30 --rdflib-runs 5
+    .venv/bin/python bench/discovery_bench.py --triples 1000000 --runs 30 --rdflib-runs 0
 
 Both sides answer the same questions on the same N-Quads file (bench/generate_graph.py):
   essgraph  ``GET /practices?…`` over HTTP from a server in its own process (the app with the
@@ -10,6 +11,13 @@ Both sides answer the same questions on the same N-Quads file (bench/generate_gr
             SPARQL SELECT with ``CONTAINS(LCASE(…))`` on titles and descriptions and the same
             filters, plus one ``GROUP BY`` count query per facet (the other filters applied):
             what one would write without a text index.
+Cases marked *cold* ask something new at every run (another word, another practice), so
+no cache of a previous answer helps; the others repeat one request, as paging and ticking
+facets under the same words do. Similar practices on rdflib is the concept part only (shared
+levers and themes with their broader concepts, counted and ranked in one SELECT): what one
+would write without precomputed weights; it runs only with ``--rdflib-similar`` (at 100k
+triples one run had not ended after 8 minutes). ``--rdflib-runs 0`` (at a million triples
+rdflib takes minutes per run) times essgraph alone.
 Prints a Markdown table of median and p95 per case and the ratio rdflib / essgraph (medians).
 Figures drift on a shared machine: compare the ratio within one run.
 """
@@ -25,11 +33,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
+from rdflib import URIRef
 
 from ontology import DEFAULT_BASE
 
+#: (case, hits essgraph, hits rdflib, essgraph seconds, rdflib seconds)
+Row = tuple[str, int, int, list[float], list[float]]
 #: (name, request parameters, the same search for rdflib: words, facet filters)
 CASES: list[tuple[str, dict[str, str], list[str], dict[str, str]]] = [
     ("facets only", {}, [], {}),
@@ -43,6 +55,20 @@ CASES: list[tuple[str, dict[str, str], list[str], dict[str, str]]] = [
     ),
 ]
 
+#: Words of bench/generate_graph.py searched once each by the cold case (none of the above).
+COLD_WORDS = [
+    "jardin", "épicerie", "clauses", "marchés", "coopération", "monnaie", "incubateur",
+    "projets", "foncière", "mobilité", "habitat", "énergie", "alimentation", "circuit",
+    "insertion", "emploi", "numérique", "culture", "formation", "commun", "locale",
+    "sociales", "réservés", "pôle", "appel", "court", "tiers-lieu", "jardin épicerie",
+    "énergie habitat", "emploi insertion", "culture numérique", "mobilité solidaire",
+]  # fmt: skip
+_SIMILAR = """SELECT ?other (COUNT(DISTINCT ?c) AS ?shared) WHERE {
+  ?p ess:implementedBy ?pc .
+  { ?p ess:usesLever/skos:broader* ?c . ?other ess:usesLever/skos:broader* ?c }
+  UNION { ?p ess:addressesTheme/skos:broader* ?c . ?other ess:addressesTheme/skos:broader* ?c }
+  ?other a ess:Practice ; ess:implementedBy ?oc . FILTER(?oc != ?pc)
+} GROUP BY ?other ORDER BY DESC(?shared) ?other LIMIT 20"""
 _FILTER_PATHS = {
     "theme": ("ess:addressesTheme/skos:broader*", "theme"),
     "lever": ("ess:usesLever/skos:broader*", "lever"),
@@ -92,14 +118,12 @@ def serve(nquads: Path, port: int) -> None:
     import uvicorn
 
     from api.app import create_app
-    from api.routes import discovery
     from essgraph.settings import Settings
     from store.embedded import EmbeddedStore
 
     store = EmbeddedStore(DEFAULT_BASE)
     store._db.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     app = create_app(Settings(store="memory"), store)
-    app.include_router(discovery.router)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 
@@ -152,11 +176,69 @@ def rdflib_queries(words: list[str], filters: dict[str, str]) -> tuple[str, list
     return search, counts
 
 
+def cold_text(client: httpx.Client, dataset: Any, args: argparse.Namespace) -> Row:
+    """Each run searches words not searched before (sorted by relevance, the default)."""
+    words = iter(COLD_WORDS * (1 + args.runs // len(COLD_WORDS)))
+    hits: list[int] = []
+
+    def http() -> int:
+        answer = client.get("/practices", params={"q": next(words)})
+        answer.raise_for_status()
+        hits.append(int(answer.json()["total"]))
+        return hits[-1]
+
+    plain_words = iter(COLD_WORDS)
+
+    def plain() -> int:
+        search, counts = rdflib_queries(next(plain_words).split(), {})
+        total = len(list(dataset.query(search)))
+        for text in counts:
+            list(dataset.query(text))
+        return total
+
+    ours_t = timed(http, min(args.runs, len(COLD_WORDS)))
+    theirs_t = timed(plain, args.rdflib_runs) or [float("nan")]
+    return ("text, cold (new words each run)", int(statistics.median(hits)), 0, ours_t, theirs_t)
+
+
+def similar_practices(client: httpx.Client, dataset: Any, args: argparse.Namespace) -> Row:
+    """``/practices/{key}/similar`` of a different practice each run (first page of 20)."""
+    listing = client.get("/practices", params={"per_page": "200", "sort": "title"}).json()
+    base = f"{DEFAULT_BASE}id/practice/"
+    keys = [item["iri"].removeprefix(base) for item in listing["items"]]
+    keys = keys[:: max(1, len(keys) // args.runs)]
+    client.get(f"/practices/{keys[-1]}/similar").raise_for_status()  # builds the model
+    totals: list[int] = []
+    chosen = iter(keys * 2)
+
+    def http() -> int:
+        answer = client.get(f"/practices/{next(chosen)}/similar")
+        answer.raise_for_status()
+        totals.append(int(answer.json()["total"]))
+        return totals[-1]
+
+    rdflib_keys = iter(keys)
+
+    def plain() -> int:
+        origin = URIRef(f"{base}{next(rdflib_keys)}")
+        return len(list(dataset.query(_PREFIXES + _SIMILAR, initBindings={"p": origin})))
+
+    ours_t = timed(http, args.runs)
+    runs = args.rdflib_runs if args.rdflib_similar else 0
+    theirs_t = timed(plain, runs) or [float("nan")]
+    return ("similar practices, cold (a new one each run)", 20, 0, ours_t, theirs_t)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triples", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--rdflib-runs", type=int, default=5)
+    parser.add_argument(
+        "--rdflib-similar",
+        action="store_true",
+        help="also time similar practices on rdflib (one run did not end in 8 min at 100k)",
+    )
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -176,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         dataset = Dataset(default_union=True)
         if args.rdflib_runs:  # 0: essgraph alone (rdflib takes minutes per run at 1M)
             dataset.parse(str(nquads), format="nquads")
-        rows = []
+        rows: list[Row] = []
         try:
             with httpx.Client(base_url=url, timeout=120) as client:
                 start = time.perf_counter()
@@ -202,6 +284,11 @@ def main(argv: list[str] | None = None) -> int:
                     ours_t = timed(http, args.runs)
                     theirs_t = timed(plain, args.rdflib_runs) or [float("nan")]
                     rows.append((name, ours, theirs, ours_t, theirs_t))
+                    print(line(rows[-1]), flush=True)
+                rows.append(cold_text(client, dataset, args))
+                print(line(rows[-1]), flush=True)
+                rows.append(similar_practices(client, dataset, args))
+                print(line(rows[-1]), flush=True)
         finally:
             process.terminate()
             process.wait(timeout=30)
@@ -211,13 +298,21 @@ def main(argv: list[str] | None = None) -> int:
         "| rdflib median | p95 | rdflib / essgraph |"
     )
     print("|---|---|---|---|---|---|---|")
-    for name, ours, theirs, ours_t, theirs_t in rows:
-        print(
-            f"| {name} | {ours} / {theirs} | {ms(median(ours_t))} | {ms(p95(ours_t))} | "
-            f"{ms(median(theirs_t))} | {ms(p95(theirs_t))} | "
-            f"{median(theirs_t) / median(ours_t):.0f}× |"
-        )
+    for row in rows:
+        print(line(row))
     return 0
+
+
+def line(row: Row) -> str:
+    """One case as a Markdown table row (rdflib columns empty when it did not run)."""
+    name, ours, theirs, ours_t, theirs_t = row
+    if theirs_t and theirs_t[0] == theirs_t[0]:  # not NaN: rdflib ran
+        plain = f"{ms(median(theirs_t))} | {ms(p95(theirs_t))} | "
+        ratio = f"{median(theirs_t) / median(ours_t):.0f}×"
+    else:
+        plain, ratio = "– | – | ", "–"
+    essgraph = f"{ms(median(ours_t))} | {ms(p95(ours_t))}"
+    return f"| {name} | {ours} / {theirs} | {essgraph} | {plain}{ratio} |"
 
 
 if __name__ == "__main__":

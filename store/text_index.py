@@ -6,31 +6,43 @@ bm25 — a real index rather than a regex scan of the graph. French stems (Snowb
 ``snowballstemmer`` package) go into parallel ``*_stem`` columns at index time and are matched
 at query time, so "économique" finds "économie".
 
-The index is rebuilt whenever ``store.data_version()`` differs from the version it was built
-for: built whole into a temporary file, then moved over the old one (``os.replace`` is atomic),
-so readers see the old index or the new one, never half of one. User text never reaches FTS5
-as syntax: :func:`match_expression` keeps word characters only and quotes each token.
+Kept in step cheaply: the index remembers the data version and the newest change-log event
+it has seen. When the version moves on, the events since then (``store/change_events.py``)
+name the resources a write changed; only the practices and collectivities among them, and
+those linking to them (a renamed collectivity or concept changes its practices' labels), are
+re-read with bound queries and replaced in one SQLite transaction (readers see the old rows
+or the new ones). When the log cannot tell (no cursor, too many events or documents), the
+index is rebuilt whole into a temporary file moved over the old one (``os.replace``).
+
+Searching: a hit set is one ``SELECT rowid … MATCH`` (bm25 only when a ranking is asked for:
+it costs four times the match itself), kept in a small LRU per index version, so paging and
+ticking facets under the same words never search twice. User text never reaches FTS5 as
+syntax: :func:`match_expression` keeps word characters only and quotes each token.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import sqlite3
 import tempfile
 import threading
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import snowballstemmer
 from rdflib import Literal as RDFLiteral
+from rdflib import URIRef
 
 from .base import Store
+from .change_events import events
 
 DocKind = Literal["practice", "collectivity"]
 INDEX_FILE = "text-index.sqlite"
@@ -38,10 +50,15 @@ INDEX_FILE = "text-index.sqlite"
 COLUMNS = ("title", "labels", "description", "title_stem", "labels_stem", "description_stem")
 #: bm25 weights in table order (iri and kind 0, then COLUMNS): a word in a title counts more
 #: than in a label, which counts more than in a description; an exact word more than a stem.
-#: Only rowids and scores: reading the stored IRI column of every hit, and sorting in SQLite,
-#: took three times as long (150 ms for 16k hits at 1M triples); rowids map to IRIs in memory.
-_SEARCH_SQL = (
+#: Only rowids (and scores): rowids map to IRIs in memory, which is three times cheaper than
+#: reading the stored IRI column of every hit.
+_MATCH_SQL = "SELECT rowid FROM docs WHERE docs MATCH ?"
+_SCORED_SQL = (
     "SELECT rowid, bm25(docs, 0, 0, 10.0, 4.0, 1.0, 5.0, 2.0, 0.5) FROM docs WHERE docs MATCH ?"
+)
+_SOME_SQL = (
+    "SELECT rowid, bm25(docs, 0, 0, 10.0, 4.0, 1.0, 5.0, 2.0, 0.5) FROM docs "
+    "WHERE docs MATCH ? AND rowid IN (SELECT value FROM json_each(?))"
 )
 
 #: A user's word: letters and digits (any script), optionally ending in ``*`` (prefix).
@@ -49,6 +66,14 @@ _USER_TOKEN = re.compile(r"(\w+)(\*?)")
 _WORD = re.compile(r"\w+")
 #: Cap on the words of one query (a longer text is cut: it is a search box, not a document).
 MAX_QUERY_TOKENS = 16
+#: Hit sets kept per index (each a few hundred kB at 1M triples).
+CACHED_QUERIES = 32
+#: Beyond these, a refresh rebuilds whole: events read from the log, and documents re-read
+#: as a share of the index (bound queries cost more per document than one full read).
+MAX_EVENTS = 20_000
+MAX_SHARE = 0.3
+#: IRIs per bound query.
+CHUNK = 1000
 
 _STEMMER = snowballstemmer.stemmer("french")
 _STEM_LOCK = threading.Lock()  # Snowball stemmer objects keep state between calls
@@ -59,39 +84,44 @@ PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 #: Simple patterns joined in Python: one SPARQL join over label alternatives took seconds.
+#: Each ``%(v)s`` is empty for a full build, or a VALUES block of the resources to re-read,
+#: repeated in every branch so the engine starts each branch from them (one block before
+#: the UNION was joined after scanning every branch whole).
 _OWN_TEXTS = (
     _PREFIXES
     + """
 SELECT ?doc ?kind ?field ?text WHERE {
-  { ?doc a ess:Practice ; dct:title ?text . BIND("practice" AS ?kind) BIND("title" AS ?field) }
+  { %(v)s ?doc a ess:Practice ; dct:title ?text .
+    BIND("practice" AS ?kind) BIND("title" AS ?field) }
   UNION
-  { ?doc a ess:Practice ; dct:description ?text .
+  { %(v)s ?doc a ess:Practice ; dct:description ?text .
     BIND("practice" AS ?kind) BIND("description" AS ?field) }
   UNION
-  { ?doc a ess:Collectivity ; skos:prefLabel ?text .
+  { %(v)s ?doc a ess:Collectivity ; skos:prefLabel ?text .
     BIND("collectivity" AS ?kind) BIND("title" AS ?field) }
   UNION
-  { ?doc a ess:Collectivity ; skos:altLabel ?text .
+  { %(v)s ?doc a ess:Collectivity ; skos:altLabel ?text .
     BIND("collectivity" AS ?kind) BIND("labels" AS ?field) }
 }"""
 )
 #: What a document points to whose labels it is found by: a practice's levers, themes, modes
-#: and collectivity; a collectivity's kind and region.
+#: and collectivity; a collectivity's kind and region. Bound on ``?doc`` (the documents to
+#: re-read) or ``?target`` (what changed: who links to it).
 _LINKS = (
     _PREFIXES
     + """
 SELECT ?doc ?target WHERE {
-  { ?doc a ess:Practice ; ess:usesLever|ess:addressesTheme|ess:modeOfAction ?target }
-  UNION { ?doc a ess:Practice ; ess:implementedBy ?target }
-  UNION { ?doc a ess:Collectivity ; ess:collectivityKind|ess:region ?target }
+  { %(v)s ?doc a ess:Practice ; ess:usesLever|ess:addressesTheme|ess:modeOfAction ?target }
+  UNION { %(v)s ?doc a ess:Practice ; ess:implementedBy ?target }
+  UNION { %(v)s ?doc a ess:Collectivity ; ess:collectivityKind|ess:region ?target }
 }"""
 )
 _LABELS = (
     _PREFIXES
     + """
 SELECT ?target ?text WHERE {
-  { ?target a skos:Concept } UNION { ?target a ess:Collectivity }
-  ?target skos:prefLabel|skos:altLabel ?text .
+  { %(v)s ?target a skos:Concept ; skos:prefLabel|skos:altLabel ?text }
+  UNION { %(v)s ?target a ess:Collectivity ; skos:prefLabel|skos:altLabel ?text }
 }"""
 )
 
@@ -127,67 +157,67 @@ def match_expression(text: str) -> str | None:
     (or dropped), never read as FTS5 syntax.
     """
     parts: list[str] = []
-    for word, star in _USER_TOKEN.findall(text)[:MAX_QUERY_TOKENS]:
+    for raw, star in _USER_TOKEN.findall(text)[:MAX_QUERY_TOKENS]:
+        word = raw.lower()  # FTS5 folds case anyway; one expression (and cache entry) per word
         if star:
             parts.append(f'"{word}"*')
             continue
         stem = _stem(word)
-        alternatives = [f'"{word}"'] + ([f'"{stem}"'] if stem and stem != word.lower() else [])
+        alternatives = [f'"{word}"'] + ([f'"{stem}"'] if stem and stem != word else [])
         parts.append("(" + " OR ".join(alternatives) + ")")
     return " AND ".join(parts) if parts else None
 
 
-def _documents(store: Store) -> Iterator[tuple[str, DocKind, dict[str, list[str]]]]:
-    """(iri, kind, texts per field) of every practice and collectivity of the public graph."""
+# -- reading documents from the store ----------------------------------------------------------
+def _values(name: str, iris: Iterable[str]) -> str:
+    """A VALUES block of IRIs, each escaped by rdflib (the IRIs come from the store)."""
+    return f"VALUES ?{name} {{ {' '.join(URIRef(i).n3() for i in iris)} }}"
+
+
+def _select(
+    store: Store, query: str, name: str, iris: Sequence[str] | None
+) -> Iterator[dict[str, Any]]:
+    """Rows of ``query`` on every resource (``iris`` None) or bound to ``iris`` by chunks."""
+    if iris is None:
+        yield from store.select(query % {"v": ""})
+        return
+    for start in range(0, len(iris), CHUNK):
+        yield from store.select(query % {"v": _values(name, iris[start : start + CHUNK])})
+
+
+def _documents(
+    store: Store, only: Sequence[str] | None = None
+) -> Iterator[tuple[str, DocKind, dict[str, list[str]]]]:
+    """(iri, kind, texts per field) of every practice and collectivity of the public graph,
+    or of those among ``only`` (the others are not, or no longer, documents)."""
     docs: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     kinds: dict[str, DocKind] = {}
-    for row in store.select(_OWN_TEXTS):
+    for row in _select(store, _OWN_TEXTS, "doc", only):
         iri = str(row["doc"])
         kinds[iri] = "practice" if str(row["kind"]) == "practice" else "collectivity"
         docs[iri][str(row["field"])].append(str(row["text"]))
+    links: list[tuple[str, str]] = [
+        (str(row["doc"]), str(row["target"])) for row in _select(store, _LINKS, "doc", only)
+    ]
+    targets = None if only is None else sorted({target for _, target in links})
     labels: dict[str, list[str]] = defaultdict(list)
-    for row in store.select(_LABELS):
+    for row in _select(store, _LABELS, "target", targets):
         if isinstance(row.get("text"), RDFLiteral):
             labels[str(row["target"])].append(str(row["text"]))
-    for row in store.select(_LINKS):
-        iri = str(row["doc"])
+    for iri, target in links:
         if iri in kinds:
-            docs[iri]["labels"].extend(labels.get(str(row["target"]), ()))
+            docs[iri]["labels"].extend(labels.get(target, ()))
     for iri in sorted(kinds):
         yield iri, kinds[iri], docs[iri]
 
 
-def build(store: Store, path: Path) -> str:
-    """Write a fresh index of ``store`` at ``path`` (atomically); return its data version.
-
-    The version is read before the documents, so a write landing during the build makes the
-    next check see a newer version and build again (never an index newer than its label).
-    """
-    version = store.data_version()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".text-index-", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        with closing(sqlite3.connect(tmp_name)) as db:
-            db.execute("PRAGMA journal_mode=OFF")
-            db.execute(
-                "CREATE VIRTUAL TABLE docs USING fts5(iri UNINDEXED, kind UNINDEXED, "
-                + ", ".join(COLUMNS)
-                + ", tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
-            )
-            db.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)")
-            db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", _rows(store))
-            db.execute("INSERT INTO meta VALUES ('data_version', ?)", (version,))
-            db.commit()
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return version
+def _linking(store: Store, targets: Sequence[str]) -> set[str]:
+    """The documents whose labels come from any of ``targets``."""
+    return {str(row["doc"]) for row in _select(store, _LINKS, "target", targets)}
 
 
-def _rows(store: Store) -> Iterable[tuple[str, ...]]:
-    for iri, kind, fields in _documents(store):
+def _rows(store: Store, only: Sequence[str] | None = None) -> Iterator[tuple[str, ...]]:
+    for iri, kind, fields in _documents(store, only):
         title = " ".join(fields.get("title", []))
         labels = " ".join(dict.fromkeys(fields.get("labels", [])))
         description = " ".join(fields.get("description", []))
@@ -203,26 +233,116 @@ def _rows(store: Store) -> Iterable[tuple[str, ...]]:
         )
 
 
+def _cursor(store: Store) -> str:
+    """The newest change-log event as ``time event-iri`` (``""``: the log is empty)."""
+    newest = events(store, limit=1)
+    return f"{newest[0].time.isoformat()} {newest[0].iri}" if newest else ""
+
+
+def build(store: Store, path: Path) -> str:
+    """Write a fresh index of ``store`` at ``path`` (atomically); return its data version.
+
+    The log cursor, then the version, are read before the documents, so a write landing
+    during the build is replayed by the next refresh (never an index newer than its label).
+    """
+    cursor = _cursor(store)
+    version = store.data_version()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".text-index-", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        with closing(sqlite3.connect(tmp_name)) as db:
+            db.execute("PRAGMA journal_mode=OFF")
+            db.execute(
+                "CREATE VIRTUAL TABLE docs USING fts5(iri UNINDEXED, kind UNINDEXED, "
+                + ", ".join(COLUMNS)
+                + ", tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
+            )
+            db.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)")
+            db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", _rows(store))
+            db.executemany(
+                "INSERT INTO meta VALUES (?, ?)", [("data_version", version), ("log", cursor)]
+            )
+            db.commit()
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return version
+
+
+# -- the index of one store --------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Documents:
+    """rowid ↔ (iri, kind) of one version of the index file."""
+
+    version: str
+    by_rowid: dict[int, tuple[str, str]]
+    rowid_of: dict[str, int]
+
+
+class Hits:
+    """The matches of one text in one index version: IRIs of one kind, and their bm25
+    scores, computed on demand (once for all hits, or for a few)."""
+
+    def __init__(self, index: TextIndex, version: str, expression: str, kind: DocKind) -> None:
+        self.index = index
+        self.version = version
+        self.expression = expression
+        self.kind = kind
+        self.iris: list[str] = []
+        self._scores: dict[str, float] | None = None
+        self._some: dict[str, float] = {}  # scores of a few hits (pages sorted otherwise)
+        self._lock = threading.Lock()
+
+    def scores(self) -> dict[str, float]:
+        """IRI → bm25 (lower is better) of every hit."""
+        if self._scores is None:
+            with self._lock:
+                if self._scores is None:
+                    found = self.index._scored(self.expression, self.kind, None)
+                    self._scores = {iri: found.get(iri, 0.0) for iri in self.iris}
+        return self._scores
+
+    def scores_of(self, iris: Iterable[str]) -> dict[str, float]:
+        """bm25 of some hits: from the full table when computed, else ranking those only."""
+        wanted = list(iris)
+        known = self._scores if self._scores is not None else self._some
+        missing = [iri for iri in wanted if iri not in known]
+        if missing:
+            found = self.index._scored(self.expression, self.kind, missing)
+            with self._lock:
+                self._some.update({iri: found.get(iri, 0.0) for iri in missing})
+        return {iri: known[iri] for iri in wanted if iri in known}
+
+
 class TextIndex:
-    """The index file of one store, rebuilt when the store's data version moves on."""
+    """The index file of one store, brought up to date when the data version moves on."""
 
     def __init__(self, store: Store, directory: Path) -> None:
         self.store = store
         self.path = directory / INDEX_FILE
         self._lock = threading.Lock()
         self._version: str | None = self._stored_version()
-        self._documents: tuple[str, dict[int, tuple[str, str]]] | None = None
+        self._documents: _Documents | None = None
+        self._hits: OrderedDict[tuple[str, str, str], Hits] = OrderedDict()
+        self._hits_lock = threading.Lock()
+        #: How the last refresh went: "full", "incremental" or "" (for tests and logs).
+        self.last_refresh = ""
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+
+    def _meta(self) -> dict[str, str]:
+        try:
+            with closing(self._connect()) as db:
+                return {str(k): str(v) for k, v in db.execute("SELECT key, value FROM meta")}
+        except sqlite3.Error:
+            return {}
 
     def _stored_version(self) -> str | None:
         """The version an index left by an earlier run was built for (reused if current)."""
-        if not self.path.exists():
-            return None
-        try:
-            with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
-                row = db.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
-        except sqlite3.Error:
-            return None
-        return str(row[0]) if row else None
+        return self._meta().get("data_version") if self.path.exists() else None
 
     @property
     def version(self) -> str | None:
@@ -230,55 +350,168 @@ class TextIndex:
         return self._version
 
     def refresh(self, current: str | None = None) -> bool:
-        """Rebuild if the store changed since the last build; return whether it rebuilt."""
+        """Bring the index up to the store's version; return whether anything was done."""
         current = current if current is not None else self.store.data_version()
         if current == self._version:
             return False
         with self._lock:
             if self.store.data_version() == self._version:
                 return False
+            with self._hits_lock:
+                self._hits.clear()
+            if self._version is not None and self._update():
+                self.last_refresh = "incremental"
+                return True
             self._version = build(self.store, self.path)
+            self._documents = None
+            self._load_documents()  # now, under the lock, not in the next search
+            self.last_refresh = "full"
             return True
 
-    def search(self, text: str, kind: DocKind = "practice", limit: int | None = None) -> list[Hit]:
-        """Resources of ``kind`` matching every word of ``text``, best first (bm25, then IRI).
+    def _update(self) -> bool:
+        """Replace the rows of the documents changed since the index's log cursor; False
+        when the log cannot tell (the caller then rebuilds whole)."""
+        meta = self._meta()
+        since_text = meta.get("log")
+        if since_text is None or meta.get("data_version") != self._version:
+            return False
+        cursor = _cursor(self.store)
+        version = self.store.data_version()
+        since = datetime.fromisoformat(since_text.split(" ", 1)[0]) if since_text else None
+        found = events(self.store, since=since, limit=MAX_EVENTS + 1)
+        if len(found) > MAX_EVENTS:
+            return False
+        documents = self._load_documents()
+        changed = sorted({str(e.resource) for e in found})
+        linking = _linking(self.store, changed) if changed else set()
+        # Changed resources that are not documents (policies, responses…) are read too (they
+        # give no row), but only documents count towards the share re-read.
+        prefixes = tuple(f"{self.store.base}id/{kind}/" for kind in ("practice", "collectivity"))
+        documents_hit = {i for i in changed if i in documents.rowid_of or i.startswith(prefixes)}
+        if len(documents_hit | linking) > MAX_SHARE * max(len(documents.rowid_of), 1000):
+            return False
+        affected = sorted(set(changed) | linking)
+        rows = list(_rows(self.store, affected))
+        by_rowid = dict(documents.by_rowid)
+        rowid_of = dict(documents.rowid_of)
+        with closing(sqlite3.connect(self.path, timeout=30)) as db:
+            db.execute("BEGIN IMMEDIATE")
+            for iri in affected:
+                rowid = rowid_of.pop(iri, None)
+                if rowid is not None:
+                    db.execute("DELETE FROM docs WHERE rowid = ?", (rowid,))
+                    del by_rowid[rowid]
+            for row in rows:
+                inserted = db.execute("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+                rowid = int(inserted.lastrowid or 0)
+                by_rowid[rowid] = (row[0], row[1])
+                rowid_of[row[0]] = rowid
+            db.execute("UPDATE meta SET value = ? WHERE key = 'data_version'", (version,))
+            db.execute("UPDATE meta SET value = ? WHERE key = 'log'", (cursor,))
+            db.commit()
+        self._documents = _Documents(version, by_rowid, rowid_of)
+        self._version = version
+        return True
 
-        The caller refreshes first (the route does it once per request for all its parts).
-        """
+    def _load_documents(self) -> _Documents:
+        with closing(self._connect()) as db:
+            db.execute("BEGIN")
+            return self._documents_of(db)
+
+    def _documents_of(self, db: sqlite3.Connection) -> _Documents:
+        """rowid ↔ (iri, kind) of the index as this connection's transaction sees it,
+        loaded once per version (and kept up to date by incremental refreshes)."""
+        row = db.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        version = str(row[0]) if row else ""
+        cached = self._documents
+        if cached is None or cached.version != version:
+            by_rowid = {
+                int(r): (str(i), str(k))
+                for r, i, k in db.execute("SELECT rowid, iri, kind FROM docs")
+            }
+            rowid_of = {iri: rowid for rowid, (iri, _) in by_rowid.items()}
+            cached = _Documents(version, by_rowid, rowid_of)
+            self._documents = cached
+        return cached
+
+    # -- searching -----------------------------------------------------------------------
+    def hits(self, text: str, kind: DocKind = "practice", *, scored: bool = False) -> Hits | None:
+        """The resources of ``kind`` matching every word of ``text`` (None: no word in it),
+        from the LRU when the same words were searched in this version. ``scored`` computes
+        every hit's bm25 in the same pass (what a ranking by relevance needs anyway)."""
+        expression = match_expression(text)
+        if expression is None:
+            return None
+        if self._version is None:
+            self.refresh()
+        key = (self._version or "", expression, kind)
+        with self._hits_lock:
+            found = self._hits.get(key)
+            if found is not None:
+                self._hits.move_to_end(key)
+        if found is None:
+            found = self._match(expression, kind, scored)
+            with self._hits_lock:
+                self._hits[(found.version, expression, kind)] = found
+                while len(self._hits) > CACHED_QUERIES:
+                    self._hits.popitem(last=False)
+        if scored:
+            found.scores()
+        return found
+
+    def _match(self, expression: str, kind: DocKind, scored: bool) -> Hits:
+        """One pass for practices (most hits are practices: bm25 for all in the same query);
+        collectivities are matched first, then only theirs are ranked (a collectivity's name
+        is also in the labels of each of its practices)."""
+        if scored and kind == "collectivity":
+            found = self._match(expression, kind, False)
+            found._scores = self._scored(expression, kind, found.iris)
+            return found
+        with closing(self._connect()) as db:
+            db.execute("BEGIN")  # one snapshot for the rowid map and the match
+            documents = self._documents_of(db)
+            rows = db.execute(_SCORED_SQL if scored else _MATCH_SQL, (expression,)).fetchall()
+        found = Hits(self, documents.version, expression, kind)
+        by_rowid = documents.by_rowid
+        if scored:
+            described = [(by_rowid[rowid], score) for rowid, score in rows]
+            scores = {doc[0]: score for doc, score in described if doc[1] == kind}
+            found.iris = list(scores)
+            found._scores = scores
+        else:
+            found.iris = [
+                d[0] for d in map(by_rowid.__getitem__, (r[0] for r in rows)) if d[1] == kind
+            ]
+        return found
+
+    def _scored(self, expression: str, kind: DocKind, iris: list[str] | None) -> dict[str, float]:
+        """bm25 of the hits of ``kind`` (all, or those among ``iris``)."""
+        with closing(self._connect()) as db:
+            db.execute("BEGIN")
+            documents = self._documents_of(db)
+            if iris is None:
+                rows = db.execute(_SCORED_SQL, (expression,)).fetchall()
+            else:
+                wanted = [documents.rowid_of[i] for i in iris if i in documents.rowid_of]
+                rows = db.execute(_SOME_SQL, (expression, json.dumps(wanted))).fetchall()
+        out: dict[str, float] = {}
+        for rowid, score in rows:
+            iri, doc_kind = documents.by_rowid[rowid]
+            if doc_kind == kind:
+                out[iri] = score
+        return out
+
+    def search(self, text: str, kind: DocKind = "practice", limit: int | None = None) -> list[Hit]:
+        """Resources of ``kind`` matching every word of ``text``, best first (bm25, then IRI)."""
         scores = self.scores(text, kind)
         hits = [Hit(iri, kind, score) for iri, score in scores.items()]
         hits.sort(key=lambda hit: (hit.rank, hit.iri))
         return hits if limit is None else hits[: int(limit)]
 
     def scores(self, text: str, kind: DocKind = "practice") -> dict[str, float]:
-        """IRI → bm25 of every match, unsorted: what a caller that filters and sorts further
-        needs (sorting 16k hits it would then re-sort costs more than the search itself)."""
-        expression = match_expression(text)
-        if expression is None:
-            return {}
-        if self._version is None:
-            self.refresh()
-        with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
-            documents = self._documents_of(db)
-            rows = db.execute(_SEARCH_SQL, (expression,)).fetchall()
-        out: dict[str, float] = {}
-        for rowid, score in rows:
-            iri, doc_kind = documents[rowid]
-            if doc_kind == kind:
-                out[iri] = score
-        return out
-
-    def _documents_of(self, db: sqlite3.Connection) -> dict[int, tuple[str, str]]:
-        """rowid → (iri, kind) of the index file this connection reads (it keeps reading the
-        file it opened even if a rebuild replaces it), loaded once per version."""
-        row = db.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
-        version = str(row[0]) if row else ""
-        cached = self._documents
-        if cached is None or cached[0] != version:
-            rows = db.execute("SELECT rowid, iri, kind FROM docs")
-            cached = (version, {int(r): (str(i), str(k)) for r, i, k in rows})
-            self._documents = cached
-        return cached[1]
+        """IRI → bm25 of every match, unsorted."""
+        found = self.hits(text, kind, scored=True)
+        return {} if found is None else dict(found.scores())
 
 
 def index_directory(store_setting: str, data_dir: Path) -> Path:
@@ -292,6 +525,7 @@ def index_directory(store_setting: str, data_dir: Path) -> Path:
 __all__ = [
     "COLUMNS",
     "Hit",
+    "Hits",
     "TextIndex",
     "build",
     "index_directory",

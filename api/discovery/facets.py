@@ -142,6 +142,16 @@ class Snapshot:
         found: list[Practice] = cache[key]
         return found
 
+    def order_positions(self, sort: str, lang: Lang) -> list[int]:
+        """:meth:`ordered` as bit positions, what a page is picked from under a mask."""
+        key = (sort, lang)
+        cache = self.__dict__.setdefault("_order_positions", {})
+        if key not in cache:
+            position = self.position
+            cache[key] = [position[p.iri] for p in self.ordered(sort, lang)]
+        found: list[int] = cache[key]
+        return found
+
     def rank(self, lang: Lang) -> dict[str, int]:
         """A practice's position in the title order (ties between equal relevance scores)."""
         cache = self.__dict__.setdefault("_ranks", {})
@@ -257,11 +267,20 @@ class FacetValue:
 
 @dataclass(frozen=True)
 class Filtered:
-    """The practices matching every filter, and each facet's values with their counts."""
+    """The practices matching every filter (as a mask over the snapshot's positions), and
+    each facet's values with their counts."""
 
-    matched: frozenset[str]
+    snapshot: Snapshot
+    mask: int
     facets: dict[str, list[FacetValue]]
     years: dict[int, int]
+
+    @functools.cached_property
+    def matched(self) -> frozenset[str]:
+        """The IRIs of the mask (built only when asked: 16k IRIs cost milliseconds)."""
+        if self.mask == (1 << len(self.snapshot.positions)) - 1:
+            return frozenset(self.snapshot.practices)
+        return self.snapshot.iris_of(self.mask)
 
 
 def apply(
@@ -272,8 +291,10 @@ def apply(
     year_max: int | None,
     within: Iterable[str] | None,
     lang: Lang,
+    universe: int | None = None,
 ) -> Filtered:
-    """Filter the practices: AND across facets, OR within one; ``within`` is the text hits.
+    """Filter the practices: AND across facets, OR within one; ``within`` is the text hits
+    (or ``universe`` the same as a mask, cheaper).
 
     ``selected`` maps a facet to the IRIs (resource facets) or ``{"yes"}`` (flags) ticked.
     A facet's counts use every filter except its own, so ticking a value never hides the
@@ -281,7 +302,9 @@ def apply(
     """
     masks = snapshot.masks
     full = (1 << len(snapshot.positions)) - 1
-    universe = full if within is None else snapshot.mask_of(within)
+    candidates: int = universe if universe is not None else full
+    if universe is None and within is not None:
+        candidates = snapshot.mask_of(within)
     passing: dict[str, int] = {}
     for facet, wanted in selected.items():
         if wanted:
@@ -300,7 +323,7 @@ def apply(
 
     def base_without(skip: str | None) -> int:
         """The practices passing every filter but ``skip``'s (the text hits included)."""
-        base = universe
+        base = candidates
         for facet, mask in passing.items():
             if facet != skip:
                 base &= mask
@@ -314,9 +337,7 @@ def apply(
         counts = tally(masks.get(facet, {}), base_without(facet))
         facets[facet] = facet_values(snapshot, facet, counts, selected.get(facet, set()), lang)
     years = {int(y): n for y, n in tally(masks["year"], base_without("year")).items()}
-    matched = base_without(None)
-    iris = frozenset(snapshot.practices) if matched == full else snapshot.iris_of(matched)
-    return Filtered(iris, facets, dict(sorted(years.items())))
+    return Filtered(snapshot, base_without(None), facets, dict(sorted(years.items())))
 
 
 def facet_values(
@@ -325,27 +346,51 @@ def facet_values(
     """Values with a count or ticked, in the thesaurus order (notation) or by name."""
     if facet in FLAG_FACETS:
         return [FacetValue(facet, "yes", None, "", "", counts.get("yes", 0), "yes" in chosen, 0)]
-    out: list[FacetValue] = []
+    described = _described(snapshot, facet, lang)
+    out: list[tuple[tuple[object, ...], FacetValue]] = []
     for iri in set(counts) | chosen:
-        named = snapshot.names.get(iri) or Named(iri)
-        out.append(
-            FacetValue(
-                facet,
-                snapshot.key_of(facet, iri),
-                iri,
-                named.label(lang),
-                named.notation,
-                counts.get(iri, 0),
-                iri in chosen,
-                snapshot.depth(iri) if facet in HIERARCHICAL else 0,
-            )
+        found = described.get(iri) or _describe(snapshot, facet, iri, lang)
+        order, key, label, notation, depth = found
+        value = FacetValue(
+            facet, key, iri, label, notation, counts.get(iri, 0), iri in chosen, depth
         )
+        out.append((order, value))
+    out.sort(key=lambda pair: pair[0])
+    values = [value for _, value in out]
+    if facet == "partner" and len(values) > MAX_PARTNERS:
+        ranked = sorted(values, key=lambda v: -v.count)  # stable: by name within a count
+        keep = {id(v) for v in ranked[:MAX_PARTNERS]}
+        values = [v for v in values if id(v) in keep or v.selected]
+    return values
+
+
+_Description = tuple[tuple[object, ...], str, str, str, int]
+
+
+def _describe(snapshot: Snapshot, facet: str, iri: str, lang: Lang) -> _Description:
+    """(sort key, key, label, notation, depth) of one value, as the facet lists it."""
+    named = snapshot.names.get(iri) or Named(iri)
+    label = named.label(lang)
+    order: tuple[object, ...]
     if facet in ("theme", "lever", "mode"):
-        return sorted(out, key=lambda v: natural_key(v.notation or v.key))
-    if facet == "partner" and len(out) > MAX_PARTNERS:
-        ranked = sorted(out, key=lambda v: (-v.count, collation_key(v.label)))
-        out = ranked[:MAX_PARTNERS] + [v for v in ranked[MAX_PARTNERS:] if v.selected]
-    return sorted(out, key=lambda v: collation_key(v.label))
+        order = (natural_key(named.notation or snapshot.key_of(facet, iri)),)
+    else:
+        order = (collation_key(label),)
+    depth = snapshot.depth(iri) if facet in HIERARCHICAL else 0
+    return order, snapshot.key_of(facet, iri), label, named.notation, depth
+
+
+def _described(snapshot: Snapshot, facet: str, lang: Lang) -> dict[str, _Description]:
+    """Every value of a facet described once per snapshot and language (labels, depth and
+    sort keys cost more than counting)."""
+    cache = snapshot.__dict__.setdefault("_described", {})
+    key = (facet, lang)
+    if key not in cache:
+        cache[key] = {
+            iri: _describe(snapshot, facet, iri, lang) for iri in snapshot.masks.get(facet, {})
+        }
+    found: dict[str, _Description] = cache[key]
+    return found
 
 
 __all__ = [

@@ -31,6 +31,7 @@ from api.i18n import Lang, request_lang
 from api.pagination import link_header
 from api.routes.comparison_text import TEXT
 from api.routes.discovery import (
+    INDEX_VERSION_HEADER,
     discovery_of,
     jsonld_answer,
     openapi_responses,
@@ -78,7 +79,12 @@ def _headers(request: Request, current: Current, *parts: object) -> dict[str, st
         sorted(request.query_params.multi_items()),
     )
     max_age: int = request.app.state.settings.cache_max_age
-    return {"ETag": tag, "Cache-Control": f"public, max-age={max_age}", "Vary": VARY}
+    return {
+        "ETag": tag,
+        "Cache-Control": f"public, max-age={max_age}",
+        "Vary": VARY,
+        INDEX_VERSION_HEADER: current.snapshot.version,
+    }
 
 
 def _href(base: str, iri: str | None) -> str | None:

@@ -101,13 +101,23 @@ def jsonld_answer(document: dict[str, Any], headers: dict[str, str]) -> Response
     return Response(linked_data.body(document), media_type=linked_data.MEDIA_TYPE, headers=headers)
 
 
+#: The data version a discovery answer was built from (see api/discovery/state.py).
+INDEX_VERSION_HEADER = "X-Essgraph-Index-Version"
+
+
 def search_headers(
     request: Request, version: str, name: str, fmt: str, lang: Lang, params: list[tuple[str, str]]
 ) -> dict[str, str]:
-    """ETag (data version and the whole query), Cache-Control and Vary of a search answer."""
+    """ETag (data version and the whole query), Cache-Control and Vary of a search answer;
+    the data version served, which lags the store's while a rebuild runs after a write."""
     tag = etag(version, name, fmt, lang, sorted(params))
     max_age: int = request.app.state.settings.cache_max_age
-    return {"ETag": tag, "Cache-Control": f"public, max-age={max_age}", "Vary": VARY}
+    return {
+        "ETag": tag,
+        "Cache-Control": f"public, max-age={max_age}",
+        "Vary": VARY,
+        INDEX_VERSION_HEADER: version,
+    }
 
 
 def csv_answer(body: str, filename: str, headers: dict[str, str]) -> Response:
