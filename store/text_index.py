@@ -2,9 +2,9 @@
 
 Why FTS5: it ships with Python's sqlite3, folds case and accents (``unicode61
 remove_diacritics 2``), answers prefix queries from its own prefix indexes and ranks with
-bm25 — a real index rather than a regex scan of the graph. French stems (Snowball, the
-``snowballstemmer`` package) go into parallel ``*_stem`` columns at index time and are matched
-at query time, so "économique" finds "économie".
+bm25 — a real index rather than a regex scan of the graph. What a row holds is read from the
+store by ``store/text_documents.py``; French stems and the quoting of user text are in
+``store/text_words.py``.
 
 Kept in step cheaply: the index remembers the data version and the newest change-log event
 it has seen. When the version moves on, the events since then (``store/change_events.py``)
@@ -17,37 +17,30 @@ index is rebuilt whole into a temporary file moved over the old one (``os.replac
 Searching: a hit set is one ``SELECT rowid … MATCH`` (bm25 only when a ranking is asked for:
 it costs four times the match itself), kept in a small LRU per index version, so paging and
 ticking facets under the same words never search twice. User text never reaches FTS5 as
-syntax: :func:`match_expression` keeps word characters only and quotes each token.
+syntax (:func:`match_expression`).
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import os
-import re
 import sqlite3
 import tempfile
 import threading
-from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
-
-import snowballstemmer
-from rdflib import Literal as RDFLiteral
-from rdflib import URIRef
 
 from .base import Store
 from .change_events import events
+from .text_documents import CHUNK, COLUMNS, DocKind, document_rows, linking_documents
+from .text_words import MAX_QUERY_TOKENS, match_expression, stem_text
 
-DocKind = Literal["practice", "collectivity"]
 INDEX_FILE = "text-index.sqlite"
 
-COLUMNS = ("title", "labels", "description", "title_stem", "labels_stem", "description_stem")
 #: bm25 weights in table order (iri and kind 0, then COLUMNS): a word in a title counts more
 #: than in a label, which counts more than in a description; an exact word more than a stem.
 #: Only rowids (and scores): rowids map to IRIs in memory, which is three times cheaper than
@@ -61,69 +54,12 @@ _SOME_SQL = (
     "WHERE docs MATCH ? AND rowid IN (SELECT value FROM json_each(?))"
 )
 
-#: A user's word: letters and digits (any script), optionally ending in ``*`` (prefix).
-_USER_TOKEN = re.compile(r"(\w+)(\*?)")
-_WORD = re.compile(r"\w+")
-#: Cap on the words of one query (a longer text is cut: it is a search box, not a document).
-MAX_QUERY_TOKENS = 16
 #: Hit sets kept per index (each a few hundred kB at 1M triples).
 CACHED_QUERIES = 32
 #: Beyond these, a refresh rebuilds whole: events read from the log, and documents re-read
 #: as a share of the index (bound queries cost more per document than one full read).
 MAX_EVENTS = 20_000
 MAX_SHARE = 0.3
-#: IRIs per bound query.
-CHUNK = 1000
-
-_STEMMER = snowballstemmer.stemmer("french")
-_STEM_LOCK = threading.Lock()  # Snowball stemmer objects keep state between calls
-
-_PREFIXES = """
-PREFIX ess: <https://w3id.org/essgraph/ontology#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
-#: Simple patterns joined in Python: one SPARQL join over label alternatives took seconds.
-#: Each ``%(v)s`` is empty for a full build, or a VALUES block of the resources to re-read,
-#: repeated in every branch so the engine starts each branch from them (one block before
-#: the UNION was joined after scanning every branch whole).
-_OWN_TEXTS = (
-    _PREFIXES
-    + """
-SELECT ?doc ?kind ?field ?text WHERE {
-  { %(v)s ?doc a ess:Practice ; dct:title ?text .
-    BIND("practice" AS ?kind) BIND("title" AS ?field) }
-  UNION
-  { %(v)s ?doc a ess:Practice ; dct:description ?text .
-    BIND("practice" AS ?kind) BIND("description" AS ?field) }
-  UNION
-  { %(v)s ?doc a ess:Collectivity ; skos:prefLabel ?text .
-    BIND("collectivity" AS ?kind) BIND("title" AS ?field) }
-  UNION
-  { %(v)s ?doc a ess:Collectivity ; skos:altLabel ?text .
-    BIND("collectivity" AS ?kind) BIND("labels" AS ?field) }
-}"""
-)
-#: What a document points to whose labels it is found by: a practice's levers, themes, modes
-#: and collectivity; a collectivity's kind and region. Bound on ``?doc`` (the documents to
-#: re-read) or ``?target`` (what changed: who links to it).
-_LINKS = (
-    _PREFIXES
-    + """
-SELECT ?doc ?target WHERE {
-  { %(v)s ?doc a ess:Practice ; ess:usesLever|ess:addressesTheme|ess:modeOfAction ?target }
-  UNION { %(v)s ?doc a ess:Practice ; ess:implementedBy ?target }
-  UNION { %(v)s ?doc a ess:Collectivity ; ess:collectivityKind|ess:region ?target }
-}"""
-)
-_LABELS = (
-    _PREFIXES
-    + """
-SELECT ?target ?text WHERE {
-  { %(v)s ?target a skos:Concept ; skos:prefLabel|skos:altLabel ?text }
-  UNION { %(v)s ?target a ess:Collectivity ; skos:prefLabel|skos:altLabel ?text }
-}"""
-)
 
 
 @dataclass(frozen=True)
@@ -133,104 +69,6 @@ class Hit:
     iri: str
     kind: DocKind
     rank: float
-
-
-def stem_text(text: str) -> str:
-    """The French stems of every word of ``text`` (lower-cased first), space-separated."""
-    return " ".join(_stem(w) for w in _WORD.findall(text))
-
-
-@functools.lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    """One word's stem; cached, since a corpus repeats its words (and Snowball is Python)."""
-    with _STEM_LOCK:
-        stem: str = _STEMMER.stemWord(word.lower())
-    return stem
-
-
-def match_expression(text: str) -> str | None:
-    """The FTS5 query for a user's text, or None when it holds no word.
-
-    Each word becomes ``("word" OR "stem")`` (``"word"*`` when the user ended it with ``*``),
-    and words are ANDed. Only word characters survive, each token is double-quoted, so
-    quotes, ``NEAR``, ``-``, ``:``, parentheses or column names are searched as plain words
-    (or dropped), never read as FTS5 syntax.
-    """
-    parts: list[str] = []
-    for raw, star in _USER_TOKEN.findall(text)[:MAX_QUERY_TOKENS]:
-        word = raw.lower()  # FTS5 folds case anyway; one expression (and cache entry) per word
-        if star:
-            parts.append(f'"{word}"*')
-            continue
-        stem = _stem(word)
-        alternatives = [f'"{word}"'] + ([f'"{stem}"'] if stem and stem != word else [])
-        parts.append("(" + " OR ".join(alternatives) + ")")
-    return " AND ".join(parts) if parts else None
-
-
-# -- reading documents from the store ----------------------------------------------------------
-def _values(name: str, iris: Iterable[str]) -> str:
-    """A VALUES block of IRIs, each escaped by rdflib (the IRIs come from the store)."""
-    return f"VALUES ?{name} {{ {' '.join(URIRef(i).n3() for i in iris)} }}"
-
-
-def _select(
-    store: Store, query: str, name: str, iris: Sequence[str] | None
-) -> Iterator[dict[str, Any]]:
-    """Rows of ``query`` on every resource (``iris`` None) or bound to ``iris`` by chunks."""
-    if iris is None:
-        yield from store.select(query % {"v": ""})
-        return
-    for start in range(0, len(iris), CHUNK):
-        yield from store.select(query % {"v": _values(name, iris[start : start + CHUNK])})
-
-
-def _documents(
-    store: Store, only: Sequence[str] | None = None
-) -> Iterator[tuple[str, DocKind, dict[str, list[str]]]]:
-    """(iri, kind, texts per field) of every practice and collectivity of the public graph,
-    or of those among ``only`` (the others are not, or no longer, documents)."""
-    docs: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    kinds: dict[str, DocKind] = {}
-    for row in _select(store, _OWN_TEXTS, "doc", only):
-        iri = str(row["doc"])
-        kinds[iri] = "practice" if str(row["kind"]) == "practice" else "collectivity"
-        docs[iri][str(row["field"])].append(str(row["text"]))
-    links: list[tuple[str, str]] = [
-        (str(row["doc"]), str(row["target"])) for row in _select(store, _LINKS, "doc", only)
-    ]
-    targets = None if only is None else sorted({target for _, target in links})
-    labels: dict[str, list[str]] = defaultdict(list)
-    for row in _select(store, _LABELS, "target", targets):
-        if isinstance(row.get("text"), RDFLiteral):
-            labels[str(row["target"])].append(str(row["text"]))
-    for iri, target in links:
-        if iri in kinds:
-            docs[iri]["labels"].extend(labels.get(target, ()))
-    for iri in sorted(kinds):
-        yield iri, kinds[iri], docs[iri]
-
-
-def _linking(store: Store, targets: Sequence[str]) -> set[str]:
-    """The documents whose labels come from any of ``targets``."""
-    return {str(row["doc"]) for row in _select(store, _LINKS, "target", targets)}
-
-
-def _rows(store: Store, only: Sequence[str] | None = None) -> Iterator[tuple[str, ...]]:
-    for iri, kind, fields in _documents(store, only):
-        title = " ".join(fields.get("title", []))
-        labels = " ".join(dict.fromkeys(fields.get("labels", [])))
-        description = " ".join(fields.get("description", []))
-        yield (
-            iri,
-            kind,
-            title,
-            labels,
-            description,
-            stem_text(title),
-            stem_text(labels),
-            stem_text(description),
-        )
 
 
 def _cursor(store: Store) -> str:
@@ -259,7 +97,7 @@ def build(store: Store, path: Path) -> str:
                 + ", tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
             )
             db.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)")
-            db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", _rows(store))
+            db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", document_rows(store))
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)", [("data_version", version), ("log", cursor)]
             )
@@ -383,7 +221,7 @@ class TextIndex:
             return False
         documents = self._load_documents()
         changed = sorted({str(e.resource) for e in found})
-        linking = _linking(self.store, changed) if changed else set()
+        linking = linking_documents(self.store, changed) if changed else set()
         # Changed resources that are not documents (policies, responses…) are read too (they
         # give no row), but only documents count towards the share re-read.
         prefixes = tuple(f"{self.store.base}id/{kind}/" for kind in ("practice", "collectivity"))
@@ -391,7 +229,7 @@ class TextIndex:
         if len(documents_hit | linking) > MAX_SHARE * max(len(documents.rowid_of), 1000):
             return False
         affected = sorted(set(changed) | linking)
-        rows = list(_rows(self.store, affected))
+        rows = list(document_rows(self.store, affected))
         by_rowid = dict(documents.by_rowid)
         rowid_of = dict(documents.rowid_of)
         with closing(sqlite3.connect(self.path, timeout=30)) as db:
@@ -523,7 +361,11 @@ def index_directory(store_setting: str, data_dir: Path) -> Path:
 
 
 __all__ = [
+    "CHUNK",
     "COLUMNS",
+    "INDEX_FILE",
+    "MAX_QUERY_TOKENS",
+    "DocKind",
     "Hit",
     "Hits",
     "TextIndex",
