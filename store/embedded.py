@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import json
@@ -166,30 +167,16 @@ class EmbeddedStore(Store):
         loads = {graph: text for graph, text in texts.items() if text and not text.isspace()}
         system, predicate = ox.NamedNode(str(self.system_graph)), ox.NamedNode(str(DATA_VERSION))
         stamp = f"{system} {{ {system} {predicate} {ox.Literal(version)} . }}\n"
-        self.cache.start_write()
-        try:
-            with self._version_lock:
-                before = self._versions()
-                reader = io.BufferedReader(_TrigReader(loads, stamp), _CHUNK)
-                self._db.load(reader, format=ox.RdfFormat.TRIG)
-                # The old version goes in a second transaction: a reader of the version waits
-                # on the lock, and a crash in between leaves two versions, both dropped by
-                # the next write (``DELETE WHERE``).
-                if before:
-                    old = " ".join(f"{system} {predicate} {v} ." for v in before)
-                    self._db.update(f"DELETE DATA {{ GRAPH {system} {{ {old} }} }}")
-        except SyntaxError as exc:
-            raise StoreError(
-                f"Écriture refusée, données invalides : {exc}",
-                f"Write refused, invalid data: {exc}",
-                code="write-failed",
-            ) from exc
-        except OSError as exc:
-            raise StoreError(
-                f"Écriture impossible : {exc}", f"Write failed: {exc}", code="write-failed"
-            ) from exc
-        finally:
-            self.cache.end_write()
+        with self._writing(), self._version_lock:
+            before = self._versions()
+            reader = io.BufferedReader(_TrigReader(loads, stamp), _CHUNK)
+            self._db.load(reader, format=ox.RdfFormat.TRIG)
+            # The old version goes in a second transaction: a reader of the version waits
+            # on the lock, and a crash in between leaves two versions, both dropped by the
+            # next write (``DELETE WHERE``).
+            if before:
+                old = " ".join(f"{system} {predicate} {v} ." for v in before)
+                self._db.update(f"DELETE DATA {{ GRAPH {system} {{ {old} }} }}")
 
     def drop_graph(self, graph: URIRef) -> bool:
         self._check_writable(graph)
@@ -200,9 +187,15 @@ class EmbeddedStore(Store):
 
     def _update(self, update: str) -> None:
         """Run one update request; pyoxigraph applies it in one transaction or not at all."""
+        with self._writing():
+            self._db.update(update)
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write: cached reads are held off meanwhile, engine errors become StoreErrors."""
         self.cache.start_write()
         try:
-            self._db.update(update)
+            yield
         except SyntaxError as exc:
             raise StoreError(
                 f"Écriture refusée, données invalides : {exc}",
