@@ -69,20 +69,20 @@ def practice(key: str) -> str:
     return f"{BASE}id/practice/{key}"
 
 
-def small_graph() -> Graph:
+def small_graph(turtle: str = SMALL) -> Graph:
     graph = Graph()
-    graph.parse(data=SMALL, format="turtle", publicID=BASE)
+    graph.parse(data=turtle, format="turtle", publicID=BASE)
     return graph
 
 
-def small_store() -> EmbeddedStore:
-    """The vocabularies and the small graph, in memory."""
+def small_store(turtle: str = SMALL, source: str = "small") -> EmbeddedStore:
+    """The vocabularies and a small graph (this module's unless given), in memory."""
     store = EmbeddedStore(BASE)
     store.replace_graphs(
         {
             store.graph_iri("ontology"): ontology_graph(),
             store.graph_iri("thesauri"): thesauri_graph(BASE),
-            store.graph_iri("source/small"): small_graph(),
+            store.graph_iri(f"source/{source}"): small_graph(turtle),
         }
     )
     return store

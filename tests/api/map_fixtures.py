@@ -1,5 +1,5 @@
 """A small graph for the map tests (imported by name: tests are not a package), and the app
-serving it with the map routes.
+serving it.
 
 Collectivities, and what the map must make of them:
   nantes-cu   coordinates stated in the graph (geo:lat 47.2184, geo:long -1.5536), 2 practices
@@ -15,13 +15,11 @@ Collectivities, and what the map must make of them:
 
 from __future__ import annotations
 
+import discovery_data
 from fastapi import FastAPI
-from rdflib import Graph
 
 from api.app import create_app
-from api.routes import map as map_routes
 from essgraph.settings import Settings
-from ontology import ontology_graph, thesauri_graph
 from store import Store
 from store.embedded import EmbeddedStore
 
@@ -68,27 +66,11 @@ def iri(key: str) -> str:
     return f"{BASE}id/collectivity/{key}"
 
 
-def small_graph() -> Graph:
-    graph = Graph()
-    graph.parse(data=SMALL, format="turtle", publicID=BASE)
-    return graph
-
-
 def small_store() -> EmbeddedStore:
-    store = EmbeddedStore(BASE)
-    store.replace_graphs(
-        {
-            store.graph_iri("ontology"): ontology_graph(),
-            store.graph_iri("thesauri"): thesauri_graph(BASE),
-            store.graph_iri("source/map"): small_graph(),
-        }
-    )
-    return store
+    """The vocabularies and this module's graph, in memory."""
+    return discovery_data.small_store(SMALL, "map")
 
 
 def map_app(store: Store) -> FastAPI:
-    """The whole app over ``store``, with the map routes (added here until the app has them)."""
-    app = create_app(Settings(store="memory"), store)
-    if not any(getattr(route, "path", "") == "/map" for route in app.routes):
-        app.include_router(map_routes.router)
-    return app
+    """The whole app over ``store``."""
+    return create_app(Settings(store="memory"), store)
