@@ -112,8 +112,9 @@ def timed(run: Callable[[], int], runs: int) -> list[float]:
 
 
 # -- the essgraph side ------------------------------------------------------------------------
-def serve(nquads: Path, port: int) -> None:
-    """Child process: load the file into the embedded store and serve the discovery app."""
+def serve(nquads: Path, port: int, fts5_ranking: bool = False) -> None:
+    """Child process: load the file into the embedded store and serve the discovery app
+    (``fts5_ranking``: bm25 from FTS5 only, without store/text_ranking.py's tables)."""
     import pyoxigraph as ox
     import uvicorn
 
@@ -124,14 +125,20 @@ def serve(nquads: Path, port: int) -> None:
     store = EmbeddedStore(DEFAULT_BASE)
     store._db.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     app = create_app(Settings(store="memory"), store)
+    if fts5_ranking:
+        from api.discovery.state import Discovery
+
+        app.state.discovery = Discovery.for_settings(store, "memory", Path())
+        app.state.discovery.index.frequent = None
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 
-def start_server(nquads: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(nquads: Path, fts5_ranking: bool = False) -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
     command = [sys.executable, __file__, "--serve", str(nquads), "--port", str(port)]
+    command += ["--fts5-ranking"] if fts5_ranking else []
     process = subprocess.Popen(command)  # noqa: S603 - this script, with our own arguments
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300
@@ -201,6 +208,20 @@ def cold_text(client: httpx.Client, dataset: Any, args: argparse.Namespace) -> R
     return ("text, cold (new words each run)", int(statistics.median(hits)), 0, ours_t, theirs_t)
 
 
+def cold_baseline(nquads: Path, dataset: Any, args: argparse.Namespace) -> Row:
+    """The cold text case again on a fresh server ranking with FTS5's bm25 (the path before
+    store/text_ranking.py), for a before/after in the same run."""
+    process, url = start_server(nquads, fts5_ranking=True)
+    try:
+        with httpx.Client(base_url=url, timeout=120) as client:
+            client.get("/practices").raise_for_status()
+            name, hits, theirs, ours_t, theirs_t = cold_text(client, dataset, args)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return (f"{name}, FTS5 bm25 (before)", hits, theirs, ours_t, theirs_t)
+
+
 def similar_practices(client: httpx.Client, dataset: Any, args: argparse.Namespace) -> Row:
     """``/practices/{key}/similar`` of a different practice each run (first page of 20)."""
     listing = client.get("/practices", params={"per_page": "200", "sort": "title"}).json()
@@ -239,11 +260,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also time similar practices on rdflib (one run did not end in 8 min at 100k)",
     )
+    parser.add_argument(
+        "--cold-baseline",
+        action="store_true",
+        help="also time the cold text case on a second server ranking with FTS5's bm25 only",
+    )
+    parser.add_argument("--fts5-ranking", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
-        serve(args.serve, args.port)
+        serve(args.serve, args.port, args.fts5_ranking)
         return 0
 
     from generate_graph import generate
@@ -292,6 +319,9 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             process.terminate()
             process.wait(timeout=30)
+        if args.cold_baseline:
+            rows.append(cold_baseline(nquads, dataset, args))
+            print(line(rows[-1]), flush=True)
     print(f"\n{args.triples} triples; essgraph {args.runs} runs, rdflib {args.rdflib_runs} runs\n")
     print(
         "| case | hits (essgraph / rdflib) | essgraph HTTP median | p95 "

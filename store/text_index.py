@@ -15,9 +15,10 @@ or the new ones). When the log cannot tell (no cursor, too many events or docume
 index is rebuilt whole into a temporary file moved over the old one (``os.replace``).
 
 Searching: a hit set is one ``SELECT rowid … MATCH`` (bm25 only when a ranking is asked for:
-it costs four times the match itself), kept in a small LRU per index version, so paging and
-ticking facets under the same words never search twice. User text never reaches FTS5 as
-syntax (:func:`match_expression`).
+it costs four times the match itself; computed exactly in numpy from tables prepared after each
+refresh, ``store/text_ranking.py``, for queries of plain words), kept in a small LRU per
+index version, so paging and ticking facets under the same words never search twice. User
+text never reaches FTS5 as syntax (:func:`match_expression`).
 """
 
 from __future__ import annotations
@@ -37,12 +38,14 @@ from pathlib import Path
 from .base import Store
 from .change_events import events
 from .text_documents import CHUNK, COLUMNS, DocKind, document_rows, linking_documents
+from .text_ranking import FREQUENT, RankingTables, ranked
 from .text_words import MAX_QUERY_TOKENS, match_expression, stem_text
 
 INDEX_FILE = "text-index.sqlite"
 
 #: bm25 weights in table order (iri and kind 0, then COLUMNS): a word in a title counts more
 #: than in a label, which counts more than in a description; an exact word more than a stem.
+#: store/text_ranking.py's WEIGHTS must be the same (its tests compare both).
 #: Only rowids (and scores): rowids map to IRIs in memory, which is three times cheaper than
 #: reading the stored IRI column of every hit.
 _MATCH_SQL = "SELECT rowid FROM docs WHERE docs MATCH ?"
@@ -165,6 +168,12 @@ class TextIndex:
         self._documents: _Documents | None = None
         self._hits: OrderedDict[tuple[str, str, str], Hits] = OrderedDict()
         self._hits_lock = threading.Lock()
+        #: bm25 in numpy for one version (store/text_ranking.py); FTS5's own until ready.
+        self._ranking: RankingTables | None = None
+        self._ranking_lock = threading.Lock()  # one preparation at a time (seconds at 1M)
+        #: Tokens in at least this many rows get in-memory postings (lower in tests);
+        #: None: FTS5 ranks every query.
+        self.frequent: int | None = FREQUENT
         #: How the last refresh went: "full", "incremental" or "" (for tests and logs).
         self.last_refresh = ""
 
@@ -188,7 +197,39 @@ class TextIndex:
         return self._version
 
     def refresh(self, current: str | None = None) -> bool:
-        """Bring the index up to the store's version; return whether anything was done."""
+        """Bring the index up to the store's version, then prepare its ranking tables
+        (searches rank with FTS5 meanwhile); return whether anything was done."""
+        done = self._refresh(current)
+        self.prepare_ranking()
+        return done
+
+    def prepare_ranking(self) -> RankingTables | None:
+        """The numpy ranking tables of the index's version, read now if not yet."""
+        ready = self._ranking
+        if self.frequent is None or self._version is None:
+            return None
+        if ready is not None and ready.version == self._version:
+            return ready
+        with self._ranking_lock:
+            ready = self._ranking
+            if ready is not None and ready.version == self._version:
+                return ready
+            with closing(self._connect()) as db:
+                db.execute("BEGIN")  # the tables of one snapshot, labelled with its version
+                row = db.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+                made = RankingTables(db, str(row[0]) if row else "", self.frequent)
+            self._ranking = made
+            return made
+
+    def _numpy_scores(
+        self, db: sqlite3.Connection, version: str, expression: str, kind: DocKind
+    ) -> dict[str, float] | None:
+        """IRI → bm25 of every hit from the ranking tables, or None (FTS5 ranks)."""
+        if self.frequent is None:
+            return None
+        return ranked(self._ranking, db, version, expression, kind)
+
+    def _refresh(self, current: str | None) -> bool:
         current = current if current is not None else self.store.data_version()
         if current == self._version:
             return False
@@ -308,10 +349,18 @@ class TextIndex:
         with closing(self._connect()) as db:
             db.execute("BEGIN")  # one snapshot for the rowid map and the match
             documents = self._documents_of(db)
-            rows = db.execute(_SCORED_SQL if scored else _MATCH_SQL, (expression,)).fetchall()
+            fast = self._numpy_scores(db, documents.version, expression, kind) if scored else None
+            rows = (
+                []
+                if fast is not None
+                else db.execute(_SCORED_SQL if scored else _MATCH_SQL, (expression,)).fetchall()
+            )
         found = Hits(self, documents.version, expression, kind)
         by_rowid = documents.by_rowid
-        if scored:
+        if fast is not None:
+            found.iris = list(fast)
+            found._scores = fast
+        elif scored:
             described = [(by_rowid[rowid], score) for rowid, score in rows]
             scores = {doc[0]: score for doc, score in described if doc[1] == kind}
             found.iris = list(scores)
@@ -328,6 +377,9 @@ class TextIndex:
             db.execute("BEGIN")
             documents = self._documents_of(db)
             if iris is None:
+                fast = self._numpy_scores(db, documents.version, expression, kind)
+                if fast is not None:
+                    return fast
                 rows = db.execute(_SCORED_SQL, (expression,)).fetchall()
             else:
                 wanted = [documents.rowid_of[i] for i in iris if i in documents.rowid_of]

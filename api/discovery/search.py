@@ -8,7 +8,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, Literal, TypeVar
+
+import numpy as np
 
 from api.discovery.facets import (
     FLAG_FACETS,
@@ -242,33 +245,29 @@ def _hit_mask(snapshot: Snapshot, hits: Hits) -> int:
     the index may be one write ahead of the snapshot for a moment)."""
 
     def make() -> int:
-        position = snapshot.position
-        buf = bytearray(len(snapshot.positions) // 8 + 1)
-        for iri in hits.iris:
-            i = position.get(iri)
-            if i is not None:
-                buf[i >> 3] |= 1 << (i & 7)
-        return int.from_bytes(buf, "little")
+        at = np.fromiter(map(snapshot.position.get, hits.iris, repeat(-1)), np.int64)
+        bits = np.zeros(len(snapshot.positions) + 8, dtype=bool)
+        bits[at[at >= 0]] = True
+        return int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little")
 
     return _cached(snapshot, "_hit_masks", (hits.version, hits.expression, hits.kind), make)
 
 
 def _relevance_order(snapshot: Snapshot, hits: Hits, lang: Lang) -> list[int]:
     """Positions of the hits by bm25, ties by title order (so equal scores never swap
-    between pages): the hits in title order, then a stable sort on the score alone (a C
-    key, no tuple per hit: a third of the time at 16k hits)."""
+    between pages): the hits in title order, then a stable sort on the score alone (numpy
+    arrays rather than a list and tuple per hit: tens of ms at 20k hits)."""
 
     def make() -> list[int]:
-        position = snapshot.position
-        by_position = [_UNSCORED] * len(snapshot.positions)
-        for iri, score in hits.scores().items():
-            i = position.get(iri)
-            if i is not None:
-                by_position[i] = score
-        titled = snapshot.order_positions("title", lang)
-        ordered = [i for i in titled if by_position[i] != _UNSCORED]
-        ordered.sort(key=by_position.__getitem__)
-        return ordered
+        scores = hits.scores()
+        at = np.fromiter(map(snapshot.position.get, scores, repeat(-1)), np.int64, len(scores))
+        values = np.fromiter(scores.values(), np.float64, len(scores))
+        by_position = np.full(len(snapshot.positions), _UNSCORED)
+        by_position[at[at >= 0]] = values[at >= 0]
+        titled = np.array(snapshot.order_positions("title", lang), dtype=np.int64)
+        ordered = titled[by_position[titled] != _UNSCORED]
+        # A stable sort on the score alone keeps title order between equal scores.
+        return list(ordered[np.argsort(by_position[ordered], kind="stable")].tolist())
 
     key = (hits.version, hits.expression, hits.kind, lang)
     return _cached(snapshot, "_relevance_orders", key, make)
