@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.i18n import NAV_TEXT, Lang, request_lang
-from ontology import PREFIXES
+from ontology import PREFIXES, sparql_prefixes
 from queries import NamedQuery
 
 TEMPLATES = Jinja2Templates(directory=str(resources.files("api").joinpath("templates")))
@@ -74,7 +74,7 @@ DEFAULT_PREFIXES = ("ess", "skos", "rdfs", "dct", "org", "schema", "prov", "xsd"
 
 
 def default_query() -> str:
-    lines = [f"PREFIX {p}: <{PREFIXES[p]}>" for p in DEFAULT_PREFIXES if p in PREFIXES]
+    lines = sparql_prefixes(*DEFAULT_PREFIXES).splitlines()
     lines += [
         "",
         "SELECT ?pratique ?titre WHERE {",

@@ -61,6 +61,11 @@ PREFIXES: dict[str, str] = {
 THESAURI = ("levers", "themes", "modes", "collectivity-kinds", "regions")
 
 
+def sparql_prefixes(*names: str) -> str:
+    """The SPARQL ``PREFIX`` lines of some of the project's prefixes, one per line."""
+    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in names)
+
+
 def _read(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 

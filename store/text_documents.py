@@ -16,6 +16,8 @@ from typing import Any, Literal
 from rdflib import Literal as RDFLiteral
 from rdflib import URIRef
 
+from ontology import sparql_prefixes
+
 from .base import Store
 from .text_words import stem_text
 
@@ -26,11 +28,7 @@ COLUMNS = ("title", "labels", "description", "title_stem", "labels_stem", "descr
 #: IRIs per bound query.
 CHUNK = 1000
 
-_PREFIXES = """
-PREFIX ess: <https://w3id.org/essgraph/ontology#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+_PREFIXES = sparql_prefixes("ess", "dct", "skos")
 #: Simple patterns joined in Python: one SPARQL join over label alternatives took seconds.
 #: Each ``%(v)s`` is empty for a full build, or a VALUES block of the resources to re-read,
 #: repeated in every branch so the engine starts each branch from them (one block before

@@ -23,6 +23,7 @@ from api.discovery.export import neutralise
 from api.discovery.facets import FacetValue, Snapshot, collation_key, facet_values
 from api.discovery.state import Current
 from api.i18n import Lang
+from ontology import sparql_prefixes
 from store import Store
 
 Sort = Literal["relevance", "name", "practices"]
@@ -34,10 +35,7 @@ FACETS = (*RESOURCE, *FLAGS)
 #: Request keys handed to the practice search's parser (``sort`` is ours).
 _PARSED = frozenset({*FACETS, "q", "page", "per_page"})
 
-_PREFIXES = """
-PREFIX ess: <https://w3id.org/essgraph/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+_PREFIXES = sparql_prefixes("ess", "skos")
 COLLECTIVITIES = (
     _PREFIXES
     + """

@@ -14,13 +14,10 @@ from rdflib import Literal, URIRef
 from api.discovery.facets import Snapshot
 from api.discovery.similar import ancestors
 from api.i18n import Lang
+from ontology import sparql_prefixes
 from store import Store
 
-PREFIXES = """
-PREFIX ess: <https://w3id.org/essgraph/ontology#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+PREFIXES = sparql_prefixes("ess", "dct", "skos")
 _FACTS = (
     PREFIXES
     + """

@@ -325,36 +325,61 @@ def practices_collection(
     snapshot: Snapshot, result: search.Result, params: Iterable[tuple[str, str]]
 ) -> dict[str, Any]:
     """``/practices`` in JSON-LD: the page's practices as members of the whole result."""
-    base, path, asked = snapshot.base, "practices", kept(params)
-    page, size = result.request.page, result.request.per_page
-    return {
-        "@context": context(base),
-        "id": url(base, path, asked),
-        "type": ["Collection"],
-        "totalItems": result.total,
-        "member": [practice_node(snapshot, p) for p in result.items],
-        "view": view(base, path, asked, page, size, result.total),
-        "search": template(base, path, PRACTICE_VARIABLES),
-        "facet": [
-            *facet_nodes(snapshot, path, asked, result.facets),
-            *year_nodes(base, asked, result.years, result.request),
+    asked = kept(params)
+    return _collection(
+        snapshot,
+        "practices",
+        asked,
+        result.request.page,
+        result.request.per_page,
+        result.total,
+        [practice_node(snapshot, p) for p in result.items],
+        PRACTICE_VARIABLES,
+        [
+            *facet_nodes(snapshot, "practices", asked, result.facets),
+            *year_nodes(snapshot.base, asked, result.years, result.request),
         ],
-    }
+    )
 
 
 def collectivities_collection(
     snapshot: Snapshot, result: found.Result, params: Iterable[tuple[str, str]]
 ) -> dict[str, Any]:
     """``/collectivities`` in JSON-LD, as ``/practices``."""
-    base, path, asked = snapshot.base, "collectivities", kept(params)
-    page, size = result.request.page, result.request.per_page
+    asked = kept(params)
+    return _collection(
+        snapshot,
+        "collectivities",
+        asked,
+        result.request.page,
+        result.request.per_page,
+        result.total,
+        [collectivity_node(snapshot, c) for c in result.items],
+        COLLECTIVITY_VARIABLES,
+        facet_nodes(snapshot, "collectivities", asked, result.facets),
+    )
+
+
+def _collection(
+    snapshot: Snapshot,
+    path: str,
+    asked: list[tuple[str, str]],
+    page: int,
+    size: int,
+    total: int,
+    members: list[dict[str, Any]],
+    variables: tuple[tuple[str, str | None], ...],
+    facets: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """A search result as a Hydra collection: its members, paging view, template, facets."""
+    base = snapshot.base
     return {
         "@context": context(base),
         "id": url(base, path, asked),
         "type": ["Collection"],
-        "totalItems": result.total,
-        "member": [collectivity_node(snapshot, c) for c in result.items],
-        "view": view(base, path, asked, page, size, result.total),
-        "search": template(base, path, COLLECTIVITY_VARIABLES),
-        "facet": facet_nodes(snapshot, path, asked, result.facets),
+        "totalItems": total,
+        "member": members,
+        "view": view(base, path, asked, page, size, total),
+        "search": template(base, path, variables),
+        "facet": facets,
     }

@@ -3,11 +3,9 @@ nothing from a request ever enters these texts)."""
 
 from __future__ import annotations
 
-_PREFIXES = """
-PREFIX ess: <https://w3id.org/essgraph/ontology#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+from ontology import sparql_prefixes
+
+_PREFIXES = sparql_prefixes("ess", "dct", "skos")
 PRACTICES = (
     _PREFIXES
     + """

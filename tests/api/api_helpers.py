@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 from fastapi import FastAPI
+from pyld import jsonld
 from rdflib import Graph
 
 from essgraph.cli_serve import _load_demo
@@ -64,3 +65,20 @@ def demo_store() -> EmbeddedStore:
     store = EmbeddedStore(BASE)
     _load_demo(store)
     return store
+
+
+class LocalLoader:
+    """A pyld document loader that serves the context the server published, and refuses any
+    other URL (so a test passing proves nothing was fetched from the network)."""
+
+    def __init__(self, client: AsgiClient) -> None:
+        answer = client.get("/context.jsonld")
+        assert answer.status_code == 200
+        self.context = answer.json()
+        self.refused: list[str] = []
+
+    def __call__(self, url: str, options: object = None) -> dict[str, Any]:
+        if url.split("?")[0] == f"{BASE}context.jsonld":
+            return {"contextUrl": None, "documentUrl": url, "document": self.context}
+        self.refused.append(url)
+        raise jsonld.JsonLdError(f"refused: {url}", "jsonld.LoadDocumentError")

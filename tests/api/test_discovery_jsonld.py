@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from api_helpers import BASE, AsgiClient, parse_graph
+from api_helpers import BASE, AsgiClient, LocalLoader, parse_graph
 from pyld import jsonld
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
@@ -37,22 +37,6 @@ ROUTES = (
     "/compare?c=200012342&c=200077113&c=240098764",
     "/collectivities/200012342/like",
 )
-
-
-class LocalLoader:
-    """Serves the context the app publishes; any other URL is refused and recorded."""
-
-    def __init__(self, client: AsgiClient) -> None:
-        answer = client.get("/context.jsonld")
-        assert answer.status_code == 200
-        self.context = answer.json()
-        self.refused: list[str] = []
-
-    def __call__(self, url: str, options: object = None) -> dict[str, Any]:
-        if url.split("?")[0] == f"{BASE}context.jsonld":
-            return {"contextUrl": None, "documentUrl": url, "document": self.context}
-        self.refused.append(url)
-        raise jsonld.JsonLdError(f"refused: {url}", "jsonld.LoadDocumentError")
 
 
 def jsonld_of(client: AsgiClient, route: str, **headers: str) -> dict[str, Any]:

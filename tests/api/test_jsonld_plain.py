@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from api_helpers import BASE, AsgiClient, parse_graph
+from api_helpers import BASE, AsgiClient, LocalLoader, parse_graph
 from pyld import jsonld
 from rdflib import Graph
 from rdflib.compare import isomorphic
@@ -16,23 +16,6 @@ from ontology import CONTEXT_VERSION, EARLIER_CONTEXT_VERSIONS, jsonld_context
 PRACTICE = "practice/200012342/ptce-des-rives"
 COLLECTIVITY = "collectivity/200012342"
 RESPONSE = "response/demo-2021/4"
-
-
-class LocalLoader:
-    """A pyld document loader that serves the context the server published, and refuses any
-    other URL (so a test passing proves nothing was fetched from the network)."""
-
-    def __init__(self, client: AsgiClient) -> None:
-        answer = client.get("/context.jsonld")
-        assert answer.status_code == 200
-        self.context = answer.json()
-        self.refused: list[str] = []
-
-    def __call__(self, url: str, options: object = None) -> dict[str, Any]:
-        if url.split("?")[0] == f"{BASE}context.jsonld":
-            return {"contextUrl": None, "documentUrl": url, "document": self.context}
-        self.refused.append(url)
-        raise jsonld.JsonLdError(f"refused: {url}", "jsonld.LoadDocumentError")
 
 
 def fetch_json(client: AsgiClient, path: str) -> dict[str, Any]:
